@@ -362,3 +362,40 @@ def quote_identifier(name: str) -> str:
 
 
 _IDENTIFIERS = frozenset({*Label, *RelType})
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """A range index on one property of a label or a relationship type."""
+
+    target: Label | RelType
+    property: str
+
+
+INDEXES: tuple[IndexSpec, ...] = (
+    IndexSpec(Label.PARTY_ORG, "level"),
+    IndexSpec(Label.FACILITY, "kind"),
+    IndexSpec(Label.NEED, "status"),
+    IndexSpec(Label.NEED, "kind"),
+    IndexSpec(Label.NEED, "raised_on"),
+    IndexSpec(Label.PROJECT, "status"),
+    IndexSpec(Label.PLACE, "kind"),
+    IndexSpec(Label.ORGANIZATION, "kind"),
+    IndexSpec(RelType.HOLDS, "post"),
+)
+"""The indexes the queries anchor on, besides the ``id`` constraints."""
+
+SEARCH_INDEX = "civicgraph_names"
+"""The full-text index (``cjk`` analyzer) over every node's ``name``."""
+
+SEARCHABLE_LABELS: tuple[Label, ...] = (
+    Label.PLACE,
+    Label.PARTY_ORG,
+    Label.ORGANIZATION,
+    Label.PERSON,
+    Label.FACILITY,
+    Label.CATEGORY,
+    Label.SERVICE,
+    Label.PROJECT,
+    Label.NEED,
+)

@@ -1,0 +1,105 @@
+"""The connection and the schema, against the real Neo4j."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import SecretStr
+
+from graph.connection import Graph, QueryError, connect
+from graph.ddl import constraint_name, ensure_schema, index_name
+from graph.errors import ConfigurationError, DatabaseUnavailableError
+from graph.introspect import check_nodes, constraint_names, count_nodes, index_names
+from graph.schema import INDEXES, SEARCH_INDEX, Label
+from graph.server.local import LocalNeo4j
+from graph.settings import Settings, get_settings
+
+WRITE_PERSON = "CREATE (:Person {id: $id, name: $name})"
+
+
+def test_write_then_read_back_over_bolt(empty_graph: Graph) -> None:
+    empty_graph.query(WRITE_PERSON, {"id": "p1", "name": "张建国"}, write=True)
+    empty_graph.query(WRITE_PERSON, {"id": "p2", "name": "李秀英"}, write=True)
+
+    assert check_nodes(empty_graph, Label.PERSON, ["id", "name"]) == {
+        ("p1", "张建国"),
+        ("p2", "李秀英"),
+    }
+
+
+def test_ensure_schema_creates_every_constraint_and_index(graph: Graph) -> None:
+    ensure_schema(graph)
+
+    assert {constraint_name(label) for label in Label} <= constraint_names(graph)
+    assert {index_name(spec) for spec in INDEXES} | {SEARCH_INDEX} <= index_names(graph)
+
+
+def test_ensure_schema_is_idempotent(graph: Graph) -> None:
+    before = (constraint_names(graph), index_names(graph))
+    ensure_schema(graph)
+    ensure_schema(graph)
+
+    assert (constraint_names(graph), index_names(graph)) == before
+
+
+def test_constraint_rejects_a_duplicate_id(empty_graph: Graph) -> None:
+    empty_graph.query(WRITE_PERSON, {"id": "p1", "name": "张建国"}, write=True)
+
+    with pytest.raises(QueryError, match="already exists"):
+        empty_graph.query(WRITE_PERSON, {"id": "p1", "name": "王芳"}, write=True)
+    assert count_nodes(empty_graph, Label.PERSON) == 1
+
+
+def _current_target(settings: Settings) -> tuple[str, str, str]:
+    """URI, user and password of the database the tests run against."""
+    if settings.neo4j_uri:
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        return settings.neo4j_uri, settings.neo4j_user, password
+    local = LocalNeo4j(settings)
+    status = local.status()
+    assert status.running and status.uri
+    return status.uri, "neo4j", local.password()
+
+
+def test_routing_scheme_works(graph: Graph) -> None:
+    settings = get_settings()
+    uri, user, password = _current_target(settings)
+    routed_uri = "neo4j://" + uri.split("://", 1)[1]
+    routed = connect(
+        Settings(neo4j_uri=routed_uri, neo4j_user=user, neo4j_password=SecretStr(password))
+    )
+    try:
+        assert routed.query("RETURN 1 + 1 AS two") == [{"two": 2}]
+        assert routed.server_version().startswith("5.")
+    finally:
+        routed.close()
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["http://127.0.0.1:7474", "127.0.0.1:7687", "bolt//localhost"],
+)
+def test_malformed_uri_is_a_configuration_error(uri: str) -> None:
+    with pytest.raises(ConfigurationError, match="NEO4J_URI"):
+        connect(Settings(neo4j_uri=uri, neo4j_password=SecretStr("x")))
+
+
+def test_unreachable_server_is_a_clean_error() -> None:
+    with pytest.raises(
+        DatabaseUnavailableError, match=re.escape("cannot reach Neo4j at bolt://127.0.0.1:9")
+    ):
+        connect(Settings(neo4j_uri="bolt://127.0.0.1:9", neo4j_password=SecretStr("x")))
+
+
+def test_unknown_database_is_a_configuration_error(graph: Graph) -> None:
+    uri, user, password = _current_target(get_settings())
+    with pytest.raises(ConfigurationError, match="NEO4J_DATABASE"):
+        connect(
+            Settings(
+                neo4j_uri=uri,
+                neo4j_user=user,
+                neo4j_password=SecretStr(password),
+                neo4j_database="nosuchdatabase",
+            )
+        )

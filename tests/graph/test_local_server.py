@@ -25,7 +25,7 @@ from graph.schema import Label
 from graph.server.local import LocalNeo4j, find_java
 from graph.settings import Settings, get_settings
 
-CLI = str(Path(sys.executable).with_name("civicgraph"))
+CLI = [sys.executable, "-m", "api.cli"]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_start_runs_with_authentication_and_an_owner_only_password(local: LocalN
 def test_status_json_from_the_cli(local: LocalNeo4j, home: Path) -> None:
     local.start()
     result = subprocess.run(
-        [CLI, "neo4j", "status", "--json"],
+        [*CLI, "neo4j", "status", "--json"],
         env=_environment(CIVICGRAPH_HOME=str(home)),
         capture_output=True,
         text=True,
@@ -108,7 +108,7 @@ def test_a_wrong_password_in_the_cli_is_one_line(local: LocalNeo4j, home: Path) 
     status = local.start()
     assert status.uri is not None
     result = subprocess.run(
-        [CLI, "schema"],
+        [*CLI, "schema"],
         env=_environment(
             CIVICGRAPH_HOME=str(home), NEO4J_URI=status.uri, NEO4J_PASSWORD="not-the-password"
         ),
@@ -198,7 +198,7 @@ def test_missing_java_is_a_clean_error(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 def test_missing_java_in_the_cli_is_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [CLI, "neo4j", "start"],
+        [*CLI, "neo4j", "start"],
         env=_environment(
             CIVICGRAPH_HOME=str(tmp_path / "home"),
             CIVICGRAPH_CACHE=str(tmp_path / "cache"),

@@ -1,5 +1,7 @@
 # The one entry point for humans and CI.
 PYTHON ?= python3
+# The interpreter itself, not a version manager's shim in front of it.
+PYTHON_REAL := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -11,7 +13,7 @@ install: $(STAMP)
 	@$(BIN)/civicgraph neo4j install
 
 $(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(CURDIR)/$(VENV)
+	$(PYTHON_REAL) -m venv $(CURDIR)/$(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .

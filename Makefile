@@ -4,13 +4,15 @@ PYTHON ?= python3
 PYTHON_REAL := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 VENV := .venv
 BIN := $(VENV)/bin
+RUN := $(BIN)/python -m
+CLI := $(RUN) api.cli
 STAMP := $(VENV)/.installed
 COUNTIES ?= 11
 
 .PHONY: install demo test lint format neo4j neo4j-stop bench clean browser
 
 install: $(STAMP)
-	@$(BIN)/civicgraph neo4j install
+	@$(CLI) neo4j install
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON_REAL) -m venv $(CURDIR)/$(VENV)
@@ -23,30 +25,30 @@ browser:
 	@bash .ci/install-browser
 
 demo: install
-	$(BIN)/civicgraph neo4j start
-	$(BIN)/civicgraph neo4j status
+	$(CLI) neo4j start
+	$(CLI) neo4j status
 
 test: install
 	@bash .ci/test
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format .
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
 
 neo4j: install
-	$(BIN)/civicgraph neo4j start
-	$(BIN)/civicgraph neo4j status
+	$(CLI) neo4j start
+	$(CLI) neo4j status
 
 neo4j-stop: $(STAMP)
-	$(BIN)/civicgraph neo4j stop
+	$(CLI) neo4j stop
 
 bench: install
-	$(BIN)/python -m bench --counties $(COUNTIES)
+	$(RUN) bench --counties $(COUNTIES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

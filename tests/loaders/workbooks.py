@@ -1,0 +1,142 @@
+"""Helpers that build test workbooks: copy the ``tests/data/small`` fixture,
+edit one cell the way a planner would, and convert a folder to ``.xlsx``.
+
+Rows are addressed as a spreadsheet shows them (the header is row 1), so a
+test names the same ``file:row:column`` it expects in the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from graph.errors import Problem, ValidationError
+from loaders.validate import KnownNode, ValidatedWorkbook, load_and_validate
+from loaders.workbook_format import FILES
+
+SMALL = Path(__file__).resolve().parents[1] / "data" / "small"
+"""The small valid county of ``tests/data/small`` (see its README.md)."""
+
+DATE_COLUMNS = frozenset({"since", "raised_on", "resolved_on"})
+NUMBER_COLUMNS = frozenset({"households", "capacity", "urgency", "satisfaction"})
+BOOLEAN_COLUMNS = frozenset({"red_property", "party_member"})
+
+
+def copy_small(tmp_path: Path) -> Path:
+    """A fresh copy of the small fixture's CSV files in ``tmp_path/small``."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for source in SMALL.glob("*.csv"):
+        shutil.copy(source, folder / source.name)
+    return folder
+
+
+def read_table(folder: Path, file: str) -> list[list[str]]:
+    """The records of one CSV file, header first."""
+    with (folder / file).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_table(folder: Path, file: str, table: list[list[str]], *, bom: bool = False) -> None:
+    """Write records as a CSV file, optionally with the BOM Excel writes."""
+    encoding = "utf-8-sig" if bom else "utf-8"
+    with (folder / file).open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(table)
+
+
+def set_cell(folder: Path, file: str, row: int, column: str, value: str) -> None:
+    """Set one cell, addressed by spreadsheet row and canonical column name."""
+    table = read_table(folder, file)
+    table[row - 1][table[0].index(column)] = value
+    write_table(folder, file, table)
+
+
+def add_row(folder: Path, file: str, **values: str) -> int:
+    """Append a row given by column name; returns its spreadsheet row number."""
+    table = read_table(folder, file)
+    table.append([values.get(column, "") for column in table[0]])
+    write_table(folder, file, table)
+    return len(table)
+
+
+def delete_rows(folder: Path, file: str, keep: Callable[[dict[str, str]], bool]) -> None:
+    """Keep only the rows for which ``keep(row as dict)`` is true."""
+    table = read_table(folder, file)
+    header = table[0]
+    rows = [row for row in table[1:] if keep(dict(zip(header, row, strict=True)))]
+    write_table(folder, file, [header, *rows])
+
+
+def problems_of(path: Path, known: Mapping[str, KnownNode] | None = None) -> list[Problem]:
+    """The problems validation reports; fails the test when the workbook passes."""
+    with pytest.raises(ValidationError) as caught:
+        load_and_validate(path, known)
+    return caught.value.problems
+
+
+def locations(problems: list[Problem]) -> list[str]:
+    """Each problem as ``file:row:column``."""
+    return [f"{problem.file}:{problem.row}:{problem.column}" for problem in problems]
+
+
+def only_problem(path: Path, known: Mapping[str, KnownNode] | None = None) -> Problem:
+    """The one problem validation reports; fails when there are more or none."""
+    problems = problems_of(path, known)
+    assert len(problems) == 1, [str(problem) for problem in problems]
+    return problems[0]
+
+
+def valid(path: Path, known: Mapping[str, KnownNode] | None = None) -> ValidatedWorkbook:
+    """Validate, failing the test with every problem listed when it is rejected."""
+    try:
+        return load_and_validate(path, known)
+    except ValidationError as error:
+        pytest.fail("\n".join(str(problem) for problem in error.problems))
+
+
+def folder_to_xlsx(folder: Path, target: Path, *, typed: bool = True) -> Path:
+    """Write the CSV files of ``folder`` as sheets of one ``.xlsx`` file.
+
+    With ``typed``, cells are stored as Excel would hold them once a planner
+    typed them: dates as date cells, numbers as floats (``3.0``), booleans as
+    boolean cells; everything else stays text.
+    """
+    book = openpyxl.Workbook()
+    default_sheet = book.active
+    assert default_sheet is not None
+    book.remove(default_sheet)
+    for spec in FILES:
+        if not (folder / spec.name).exists():
+            continue
+        table = read_table(folder, spec.name)
+        sheet = book.create_sheet(spec.sheet)
+        sheet.append(table[0])
+        for row in table[1:]:
+            sheet.append(
+                [
+                    _typed(column, value) if typed else value
+                    for column, value in zip(table[0], row, strict=True)
+                ]
+            )
+    book.save(target)
+    return target
+
+
+def _typed(column: str, value: str) -> object:
+    if not value:
+        return None
+    if column in DATE_COLUMNS:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time())
+    if column in NUMBER_COLUMNS:
+        return float(value)
+    if column in BOOLEAN_COLUMNS:
+        return value == "true"
+    if column == "phone":
+        return int(value)
+    return value

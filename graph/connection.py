@@ -182,6 +182,7 @@ def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph
             connection_acquisition_timeout=30.0,
             max_transaction_retry_time=30.0,
             user_agent="civicgraph",
+            notifications_min_severity="OFF",
         )
     except (ValueError, neo4j_errors.ConfigurationError) as error:
         raise ConfigurationError(f"NEO4J_URI={uri!r}: {_first_line(error)}") from error

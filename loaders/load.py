@@ -1,0 +1,472 @@
+"""Loading a workbook into the graph: validate the whole workbook first, then
+write it in batches, idempotently.
+
+The order is fixed: constraints and the default category taxonomy first,
+then every node, then every relationship (rows may refer forward, within a
+file and across files). A workbook with any problem writes nothing. A
+workbook of only some files merges into the graph, its references checked
+against the graph as well as the workbook. ``replace`` makes the graph equal
+to the workbook (plus the default taxonomy): nodes and posts it does not hold
+are deleted after it is written. Every statement is a ``MERGE``, so if the
+database fails mid-load, running the same load again completes it exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from graph.connection import Graph
+from graph.ddl import ensure_schema
+from graph.errors import ValidationError
+from graph.schema import PRIMARY_LABELS, Label, RelType
+from graph.write import (
+    RelationshipSpec,
+    all_node_ids,
+    all_posts,
+    delete_nodes,
+    delete_posts,
+    known_node_rows,
+    merge_nodes,
+    merge_posts,
+    replace_relationships,
+)
+from loaders.validate import (
+    KnownNode,
+    ValidatedWorkbook,
+    load_and_validate,
+    validate,
+)
+from loaders.workbook import read_workbook
+
+DEFAULT_BATCH_SIZE = 5000
+
+StepProgress = Callable[[str, int, int], None]
+"""Told ``(step description, rows done in this call, rows in the step)``."""
+
+
+@dataclass
+class LoadReport:
+    """What a load wrote.
+
+    Attributes:
+        path: the workbook.
+        files: the files it held.
+        nodes: nodes written, per primary label.
+        relationships: relationships written (or confirmed), per type.
+        deleted_nodes: nodes removed by ``replace``, per label.
+        deleted_posts: posts removed by ``replace``.
+        warnings: what the reader ignored.
+    """
+
+    path: str
+    files: list[str] = field(default_factory=list)
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    deleted_nodes: dict[str, int] = field(default_factory=dict)
+    deleted_posts: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def entities(self) -> int:
+        """Nodes and relationships written."""
+        return sum(self.nodes.values()) + sum(self.relationships.values())
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as a JSON-ready dict."""
+        return {
+            "path": self.path,
+            "files": self.files,
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+            "deleted_nodes": self.deleted_nodes,
+            "deleted_posts": self.deleted_posts,
+            "entities": self.entities,
+            "warnings": self.warnings,
+        }
+
+
+def default_taxonomy() -> ValidatedWorkbook:
+    """The default zh/en category taxonomy that ships with civicgraph."""
+    folder = resources.files("loaders").joinpath("data")
+    with resources.as_file(folder) as path:
+        return load_and_validate(Path(path))
+
+
+def known_from_graph(graph: Graph) -> dict[str, KnownNode]:
+    """Every node in the graph, as the validator needs to know it."""
+    return {
+        row["id"]: KnownNode.from_graph(row["labels"], row["level"], row["parent_id"])
+        for row in known_node_rows(graph)
+    }
+
+
+def known_nodes(graph: Graph | None, *, replace: bool = False) -> dict[str, KnownNode]:
+    """What a workbook may refer to besides itself: the graph's nodes (unless
+    the graph is about to be replaced) and the default taxonomy."""
+    known: dict[str, KnownNode] = {}
+    if graph is not None and not replace:
+        known.update(known_from_graph(graph))
+    known.update(default_taxonomy().known_nodes())
+    return known
+
+
+def validate_path(path: Path | str, known: Mapping[str, KnownNode]) -> ValidatedWorkbook:
+    """Read and validate a workbook.
+
+    Args:
+        path: a folder of CSV files or an ``.xlsx``.
+        known: the nodes it may refer to besides its own (:func:`known_nodes`).
+
+    Raises:
+        ValidationError: with every problem found.
+    """
+    raw = read_workbook(path)
+    if raw.problems and not raw.files:
+        raise ValidationError(raw.problems)
+    return validate(raw, known)
+
+
+def load_workbook(
+    graph: Graph,
+    path: Path | str,
+    *,
+    replace: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: StepProgress | None = None,
+) -> LoadReport:
+    """Validate a workbook whole, then write it.
+
+    Args:
+        graph: the connection.
+        path: a folder of CSV files or an ``.xlsx``.
+        replace: make the graph equal to the workbook (and the default taxonomy).
+        batch_size: rows per transaction.
+        progress: told of each step's progress.
+
+    Raises:
+        ValidationError: the workbook has problems; nothing was written.
+    """
+    ensure_schema(graph)
+    known = known_nodes(graph, replace=replace)
+    workbook = validate_path(path, known)
+    report = LoadReport(path=str(path), files=sorted(workbook.files), warnings=workbook.warnings)
+    write_workbook(graph, default_taxonomy(), known, batch_size=batch_size)
+    write_workbook(graph, workbook, known, batch_size=batch_size, progress=progress, report=report)
+    if replace:
+        _remove_what_the_workbook_lacks(graph, workbook, report, batch_size)
+    return report
+
+
+def write_workbook(
+    graph: Graph,
+    workbook: ValidatedWorkbook,
+    known: Mapping[str, KnownNode],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: StepProgress | None = None,
+    report: LoadReport | None = None,
+) -> LoadReport:
+    """Write a validated workbook: all nodes, then all relationships.
+
+    Args:
+        graph: the connection.
+        workbook: the validated rows.
+        known: the nodes outside the workbook it refers to (:func:`known_nodes`).
+        batch_size: rows per transaction.
+        progress: told of each step's progress.
+        report: the report to fill; a new one by default.
+    """
+    report = report or LoadReport(path="")
+    labels_by_id = _labels_by_id(workbook, known)
+
+    for label, rows in _node_rows(workbook).items():
+        _step(progress, f"{label.value} nodes", len(rows))
+        merge_nodes(
+            graph, label, rows, batch_size=batch_size, progress=_told(progress, label.value)
+        )
+        report.nodes[label.value] = report.nodes.get(label.value, 0) + len(rows)
+
+    for spec, owner_rows in _relationship_rows(workbook, labels_by_id):
+        if not owner_rows:
+            continue
+        description = f"{spec.type.value} of {spec.owner.value}"
+        _step(progress, description, len(owner_rows))
+        replace_relationships(
+            graph, spec, owner_rows, batch_size=batch_size, progress=_told(progress, description)
+        )
+        written = sum(len(row["targets"]) for row in owner_rows)
+        report.relationships[spec.type.value] = report.relationships.get(spec.type.value, 0) + (
+            written
+        )
+
+    post_rows = [
+        {
+            "person": post.person_id,
+            "post": post.post.value,
+            "target": post.target_id,
+            "label": labels_by_id[post.target_id].value,
+            "since": post.since,
+        }
+        for post in workbook.posts
+    ]
+    if post_rows:
+        _step(progress, "HOLDS posts", len(post_rows))
+        merge_posts(graph, post_rows, batch_size=batch_size, progress=_told(progress, "HOLDS"))
+        report.relationships[RelType.HOLDS.value] = report.relationships.get(
+            RelType.HOLDS.value, 0
+        ) + len(post_rows)
+    return report
+
+
+# --- rows for the generic writers ---------------------------------------------
+
+
+def _props(**values: Any) -> dict[str, Any]:
+    """Node or relationship properties without the absent (``None``) ones."""
+    return {key: value for key, value in values.items() if value is not None and value != []}
+
+
+def _node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]:
+    rows: dict[Label, list[dict[str, Any]]] = {}
+
+    def add(label: Label, node_id: str, props: dict[str, Any]) -> None:
+        rows.setdefault(label, []).append({"id": node_id, "props": {"id": node_id, **props}})
+
+    for place in workbook.places:
+        add(
+            place.label,
+            place.id,
+            _props(
+                name=place.name,
+                kind=place.kind.value,
+                households=place.households,
+                tags=[tag.value for tag in place.tags],
+            ),
+        )
+    for party_org in workbook.party_orgs:
+        add(Label.PARTY_ORG, party_org.id, _props(name=party_org.name, level=party_org.level.value))
+    for organization in workbook.organizations:
+        add(
+            organization.label,
+            organization.id,
+            _props(
+                name=organization.name,
+                kind=organization.kind.value,
+                red_property=organization.red_property,
+                domains=organization.domains,
+            ),
+        )
+    for person in workbook.people:
+        add(
+            Label.PERSON,
+            person.id,
+            _props(name=person.name, phone=person.phone, party_member=person.party_member),
+        )
+    for facility in workbook.facilities:
+        add(Label.FACILITY, facility.id, _props(name=facility.name, kind=facility.kind.value))
+    for category in workbook.categories:
+        add(
+            Label.CATEGORY,
+            category.id,
+            _props(name=category.name, name_zh=category.name_zh, name_en=category.name_en),
+        )
+    for service in workbook.services:
+        add(Label.SERVICE, service.id, _props(name=service.name, capacity=service.capacity))
+    for project in workbook.projects:
+        add(
+            Label.PROJECT,
+            project.id,
+            _props(
+                name=project.name,
+                capacity=project.capacity,
+                status=project.status.value if project.status else None,
+            ),
+        )
+    for need in workbook.needs:
+        add(
+            Label.NEED,
+            need.id,
+            _props(
+                name=need.title,
+                title=need.title,
+                kind=need.kind.value,
+                urgency=need.urgency,
+                raised_on=need.raised_on,
+                status=need.status.value,
+                resolved_on=need.resolved_on,
+                satisfaction=need.satisfaction,
+            ),
+        )
+    return rows
+
+
+def _labels_by_id(
+    workbook: ValidatedWorkbook, known: Mapping[str, KnownNode]
+) -> dict[str, Label]:
+    """The primary label of every node the workbook defines or may refer to."""
+    labels = {
+        node_id: node.primary_label
+        for node_id, node in known.items()
+        if node.primary_label is not None
+    }
+    for _, _, node_id, node in workbook.nodes_by_row():
+        if node.primary_label is not None:
+            labels[node_id] = node.primary_label
+    return labels
+
+
+def _targets(ids: Iterable[str | None], labels: Mapping[str, Label]) -> list[dict[str, Any]]:
+    return [{"id": node_id, "label": labels[node_id].value} for node_id in ids if node_id]
+
+
+def _relationship_rows(
+    workbook: ValidatedWorkbook, labels: Mapping[str, Label]
+) -> list[tuple[RelationshipSpec, list[dict[str, Any]]]]:
+    """For every relationship a workbook column writes: each owner and its targets."""
+
+    def owned(
+        spec: RelationshipSpec, pairs: Iterable[tuple[str, Sequence[str | None]]]
+    ) -> tuple[RelationshipSpec, list[dict[str, Any]]]:
+        return spec, [
+            {"owner": owner, "targets": _targets(targets, labels)} for owner, targets in pairs
+        ]
+
+    def one(value: str | None) -> list[str | None]:
+        return [value]
+
+    result: list[tuple[RelationshipSpec, list[dict[str, Any]]]] = []
+    for label in PRIMARY_LABELS:
+        places = [place for place in workbook.places if place.label == label]
+        if places:
+            result.append(
+                owned(
+                    RelationshipSpec(RelType.PART_OF, label),
+                    ((p.id, one(p.parent_id)) for p in places),
+                )
+            )
+            if label == Label.BUILDING:
+                result.append(
+                    owned(
+                        RelationshipSpec(RelType.IN_GRID, label),
+                        ((p.id, one(p.grid_id)) for p in places),
+                    )
+                )
+        organizations = [org for org in workbook.organizations if org.label == label]
+        if organizations:
+            result.append(
+                owned(
+                    RelationshipSpec(RelType.BASED_IN, label),
+                    ((o.id, one(o.place_id)) for o in organizations),
+                )
+            )
+            if label == Label.PROPERTY_FIRM:
+                result.append(
+                    owned(
+                        RelationshipSpec(RelType.MANAGES, label),
+                        ((o.id, o.manages) for o in organizations),
+                    )
+                )
+            if label == Label.TWO_NEW_ORG:
+                result.append(
+                    owned(
+                        RelationshipSpec(RelType.FALLBACK_FOR, label, forward=False),
+                        ((o.id, one(o.fallback_org_id)) for o in organizations),
+                    )
+                )
+    party_orgs = workbook.party_orgs
+    result += [
+        owned(
+            RelationshipSpec(RelType.LEADS, Label.PARTY_ORG),
+            ((o.id, one(o.place_id)) for o in party_orgs),
+        ),
+        owned(
+            RelationshipSpec(RelType.REPORTS_TO, Label.PARTY_ORG),
+            ((o.id, one(o.parent_id)) for o in party_orgs),
+        ),
+        owned(
+            RelationshipSpec(RelType.EMPLOYED_BY, Label.PERSON),
+            ((p.id, one(p.employer_id)) for p in workbook.people),
+        ),
+        owned(
+            RelationshipSpec(RelType.LOCATED_IN, Label.FACILITY),
+            ((f.id, one(f.place_id)) for f in workbook.facilities),
+        ),
+        owned(
+            RelationshipSpec(RelType.BROADER, Label.CATEGORY),
+            ((c.id, one(c.parent_id)) for c in workbook.categories),
+        ),
+        owned(
+            RelationshipSpec(RelType.OFFERS, Label.SERVICE, forward=False),
+            ((s.id, one(s.provider_id)) for s in workbook.services),
+        ),
+        owned(
+            RelationshipSpec(RelType.IN_CATEGORY, Label.SERVICE),
+            ((s.id, one(s.category)) for s in workbook.services),
+        ),
+        owned(
+            RelationshipSpec(RelType.COVERS, Label.SERVICE),
+            ((s.id, s.covers) for s in workbook.services),
+        ),
+        owned(
+            RelationshipSpec(RelType.RUNS, Label.PROJECT, forward=False),
+            ((p.id, one(p.unit_id)) for p in workbook.projects),
+        ),
+        owned(
+            RelationshipSpec(RelType.SERVES, Label.PROJECT),
+            ((p.id, one(p.community_id)) for p in workbook.projects),
+        ),
+        owned(
+            RelationshipSpec(RelType.IN_CATEGORY, Label.PROJECT),
+            ((p.id, one(p.category)) for p in workbook.projects),
+        ),
+        owned(
+            RelationshipSpec(RelType.RAISED_IN, Label.NEED),
+            ((n.id, one(n.place_id)) for n in workbook.needs),
+        ),
+        owned(
+            RelationshipSpec(RelType.IN_CATEGORY, Label.NEED),
+            ((n.id, one(n.category)) for n in workbook.needs),
+        ),
+        owned(
+            RelationshipSpec(RelType.ASSIGNED_TO, Label.NEED),
+            ((n.id, one(n.assigned_to)) for n in workbook.needs),
+        ),
+    ]
+    return result
+
+
+def _remove_what_the_workbook_lacks(
+    graph: Graph, workbook: ValidatedWorkbook, report: LoadReport, batch_size: int
+) -> None:
+    keep = {node_id for _, _, node_id, _ in workbook.nodes_by_row()}
+    keep |= {node_id for _, _, node_id, _ in default_taxonomy().nodes_by_row()}
+    for label in PRIMARY_LABELS:
+        stale = all_node_ids(graph, label) - keep
+        if stale:
+            delete_nodes(graph, label, sorted(stale), batch_size=batch_size)
+            report.deleted_nodes[label.value] = len(stale)
+    wanted = {(post.person_id, post.post.value, post.target_id) for post in workbook.posts}
+    stale_posts = all_posts(graph) - wanted
+    if stale_posts:
+        delete_posts(graph, sorted(stale_posts), batch_size=batch_size)
+    report.deleted_posts = len(stale_posts)
+
+
+def _step(progress: StepProgress | None, description: str, total: int) -> None:
+    if progress is not None:
+        progress(description, 0, total)
+
+
+def _told(progress: StepProgress | None, description: str) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    step_progress = progress
+
+    def told(done: int) -> None:
+        step_progress(description, done, -1)
+
+    return told

@@ -1,0 +1,1 @@
+"""The command modules of the ``civicgraph`` command line, one per area."""

@@ -1,0 +1,168 @@
+"""The query catalog: every question civicgraph asks of the graph is a
+``.cypher`` file in ``queries/cypher/``, opened by a comment header that names
+it and its parameters and says what one row means.
+
+The files are package data, read with :mod:`importlib.resources`. The header
+becomes the query's documentation; the ``$parameters`` its text uses are
+found by parsing it, and :func:`run` refuses to send a query whose parameters
+are not all supplied. Values only ever travel as parameters.
+
+A header reads::
+
+    // name: area_without_branch
+    // audit: G01 · severity: high
+    // zh: 小区未建党支部 · en: Residential area without a party branch
+    // params: $community_id (optional: one community only)
+    // row: node_id, name, kind, community_id, detail — one residential area
+    //      that no area_branch LEADS
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import neo4j
+
+from graph.connection import Graph, Record
+from graph.errors import CivicGraphError
+
+_HEADER_LINE = re.compile(r"^//\s?(.*)$")
+_FIELD = re.compile(r"^([a-z_]+):\s*(.*)$")
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
+
+
+class QueryCatalogError(CivicGraphError):
+    """A query file is missing, malformed, or called without its parameters."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query of the catalog.
+
+    Attributes:
+        name: the file's stem and the header's ``name``.
+        text: the Cypher text, header included (comments are valid Cypher).
+        header: the header's fields (``name``, ``audit``, ``zh``, ``params``, ``row`` …);
+            a field continued on indented comment lines is joined with spaces.
+        parameters: every ``$parameter`` the text uses.
+    """
+
+    name: str
+    text: str
+    header: Mapping[str, str] = field(default_factory=dict)
+    parameters: frozenset[str] = frozenset()
+
+    @property
+    def doc(self) -> str:
+        """The header as one readable paragraph, for docstrings and ``--help``."""
+        return "\n".join(f"{key}: {value}" for key, value in self.header.items())
+
+
+def parse_header(text: str) -> dict[str, str]:
+    """The ``// key: value`` fields at the top of a query file."""
+    header: dict[str, str] = {}
+    last_key: str | None = None
+    for line in text.splitlines():
+        match = _HEADER_LINE.match(line.strip())
+        if match is None:
+            break
+        content = match.group(1)
+        # A field line may carry several "key: value" pairs joined by " · ".
+        parts = [part.strip() for part in content.split(" · ")]
+        field_match = _FIELD.match(parts[0])
+        if field_match and field_match.group(1) in _KNOWN_FIELDS:
+            for part in parts:
+                pair = _FIELD.match(part)
+                if pair is None:
+                    if last_key is not None:
+                        header[last_key] += " · " + part
+                    continue
+                last_key = pair.group(1)
+                header[last_key] = pair.group(2).strip()
+        elif last_key is not None and content.strip():
+            header[last_key] += " " + content.strip()
+    return header
+
+
+_KNOWN_FIELDS = frozenset({"name", "audit", "severity", "zh", "en", "params", "row", "note"})
+
+
+def parameters_of(text: str) -> frozenset[str]:
+    """The ``$parameters`` a Cypher text uses (not those in strings or comments)."""
+    code = _STRING_OR_COMMENT.sub(" ", text)
+    return frozenset(_PARAMETER.findall(code))
+
+
+@cache
+def load_query(name: str) -> Query:
+    """Read ``queries/cypher/<name>.cypher``.
+
+    Raises:
+        QueryCatalogError: no such file, or its header names another query.
+    """
+    resource = resources.files("queries").joinpath("cypher", f"{name}.cypher")
+    if not resource.is_file():
+        raise QueryCatalogError(f"no query named {name!r} in queries/cypher/")
+    text = resource.read_text(encoding="utf-8")
+    header = parse_header(text)
+    if header.get("name") != name:
+        raise QueryCatalogError(
+            f"queries/cypher/{name}.cypher: its header names {header.get('name')!r}"
+        )
+    return Query(name=name, text=text, header=header, parameters=parameters_of(text))
+
+
+def query_names() -> list[str]:
+    """Every query in the catalog, sorted."""
+    folder = resources.files("queries").joinpath("cypher")
+    return sorted(
+        entry.name.removesuffix(".cypher")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".cypher")
+    )
+
+
+def _checked(query: Query, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    missing = query.parameters - parameters.keys()
+    if missing:
+        raise QueryCatalogError(
+            f"query {query.name} needs parameters it was not given: {', '.join(sorted(missing))}"
+        )
+    return {key: value for key, value in parameters.items() if key in query.parameters}
+
+
+def run(graph: Graph, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
+    """Run a catalog query in a read transaction and return its rows.
+
+    Args:
+        graph: the connection.
+        name: the query's name.
+        parameters: its values; every ``$parameter`` it uses must be present
+            (``None`` is a value: "not given" for optional filters).
+
+    Raises:
+        QueryCatalogError: unknown query or missing parameters.
+    """
+    query = load_query(name)
+    return graph.query(query.text, _checked(query, parameters or {}))
+
+
+def run_in(
+    tx: neo4j.ManagedTransaction, name: str, parameters: Mapping[str, Any] | None = None
+) -> list[Record]:
+    """Run a catalog query inside a transaction the caller manages (e.g. to
+    read and write in one transaction)."""
+    query = load_query(name)
+    return [record.data() for record in tx.run(query.text, _checked(query, parameters or {}))]
+
+
+def write(graph: Graph, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
+    """Run a catalog query that writes, in a write transaction."""
+    query = load_query(name)
+    return graph.query(query.text, _checked(query, parameters or {}), write=True)

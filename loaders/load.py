@@ -304,9 +304,7 @@ def _node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]
     return rows
 
 
-def _labels_by_id(
-    workbook: ValidatedWorkbook, known: Mapping[str, KnownNode]
-) -> dict[str, Label]:
+def _labels_by_id(workbook: ValidatedWorkbook, known: Mapping[str, KnownNode]) -> dict[str, Label]:
     """The primary label of every node the workbook defines or may refer to."""
     labels = {
         node_id: node.primary_label

@@ -159,6 +159,22 @@ class PlaceTag(StrEnum):
     MODEL_PROPERTY_AREA = "model_property_area"
 
 
+class Severity(StrEnum):
+    """Severity of an audit rule, as the rule's query header states it."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """1 for low, 2 for medium, 3 for high: larger is worse."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+
+
 PLACE_LABELS: dict[PlaceKind, Label] = {
     PlaceKind.CITY: Label.CITY,
     PlaceKind.COUNTY: Label.COUNTY,
@@ -297,6 +313,10 @@ ZH: dict[str, str] = {
     # place tags
     PlaceTag.SMART_AREA: "智慧小区",
     PlaceTag.MODEL_PROPERTY_AREA: "物业示范小区",
+    # audit severities
+    Severity.HIGH: "高",
+    Severity.MEDIUM: "中",
+    Severity.LOW: "低",
 }
 """Chinese term of every enumerated value (keys are the English values)."""
 
@@ -327,6 +347,89 @@ LABEL_ZH: dict[Label, str] = {
     Label.PROJECT: "共建项目",
     Label.NEED: "需求",
 }
+
+EN: dict[str, str] = {
+    PlaceKind.CITY: "city",
+    PlaceKind.COUNTY: "county",
+    PlaceKind.STREET: "street",
+    PlaceKind.COMMUNITY: "community",
+    PlaceKind.RESIDENTIAL_AREA: "residential area",
+    PlaceKind.GRID: "grid",
+    PlaceKind.BUILDING: "building",
+    PlaceKind.UNIT: "unit",
+    PartyOrgLevel.COUNTY_COMMITTEE: "county party committee",
+    PartyOrgLevel.STREET_WORKING_COMMITTEE: "street working committee",
+    PartyOrgLevel.COMMUNITY_COMMITTEE: "community party committee",
+    PartyOrgLevel.AREA_BRANCH: "residential-area party branch",
+    PartyOrgLevel.BUILDING_GROUP: "building party group",
+    OrgKind.COUNTY_DEPARTMENT: "county department",
+    OrgKind.STATIONED_UNIT: "stationed unit",
+    OrgKind.SOCIAL_ORG: "social organization",
+    OrgKind.MICRO_ORG: "micro-organization",
+    OrgKind.VOLUNTEER_TEAM: "volunteer team",
+    OrgKind.PROPERTY_FIRM: "property firm",
+    OrgKind.OWNERS_COMMITTEE: "owners committee",
+    OrgKind.TWO_NEW_ORG: "two-new organization",
+    Post.SECRETARY: "secretary",
+    Post.PART_TIME_MEMBER: "part-time member",
+    Post.FIRST_SECRETARY: "first secretary",
+    Post.WEEKEND_SECRETARY: "weekend secretary",
+    Post.GRID_WORKER: "grid worker",
+    Post.GRID_HEAD: "grid head",
+    Post.BUILDING_HEAD: "building head",
+    Post.UNIT_HEAD: "unit head",
+    Post.CENTRAL_HOUSEHOLD: "party-member central household",
+    Post.VOLUNTEER: "volunteer",
+    FacilityKind.SERVICE_CENTER: "party-mass service center",
+    FacilityKind.RED_SAIL_STATION: "red-sail station",
+    FacilityKind.DELIBERATION_HALL: "neighbourhood deliberation hall",
+    FacilityKind.DELIBERATION_POINT: "residents' deliberation point",
+    FacilityKind.SECRETARY_STUDIO: "secretary studio",
+    NeedKind.MICRO_WISH: "micro-wish",
+    NeedKind.COMPLAINT: "complaint",
+    NeedKind.SERVICE_REQUEST: "service request",
+    NeedStatus.OPEN: "open",
+    NeedStatus.ASSIGNED: "assigned",
+    NeedStatus.RESOLVED: "resolved",
+    ProjectStatus.PLANNED: "planned",
+    ProjectStatus.ACTIVE: "active",
+    ProjectStatus.COMPLETED: "completed",
+    PlaceTag.SMART_AREA: "smart residential area",
+    PlaceTag.MODEL_PROPERTY_AREA: "model property area",
+    Severity.HIGH: "high",
+    Severity.MEDIUM: "medium",
+    Severity.LOW: "low",
+}
+"""English term of every value :data:`ZH` names (same keys), for labels and reports."""
+
+LABEL_EN: dict[Label, str] = {
+    Label.PLACE: "place",
+    Label.CITY: "city",
+    Label.COUNTY: "county",
+    Label.STREET: "street",
+    Label.COMMUNITY: "community",
+    Label.RESIDENTIAL_AREA: "residential area",
+    Label.GRID: "grid",
+    Label.BUILDING: "building",
+    Label.UNIT: "unit",
+    Label.PARTY_ORG: "party organization",
+    Label.ORGANIZATION: "organization",
+    Label.COUNTY_DEPARTMENT: "county department",
+    Label.STATIONED_UNIT: "stationed unit",
+    Label.SOCIAL_ORG: "social organization",
+    Label.MICRO_ORG: "micro-organization",
+    Label.VOLUNTEER_TEAM: "volunteer team",
+    Label.PROPERTY_FIRM: "property firm",
+    Label.OWNERS_COMMITTEE: "owners committee",
+    Label.TWO_NEW_ORG: "two-new organization",
+    Label.PERSON: "person",
+    Label.FACILITY: "facility",
+    Label.CATEGORY: "category",
+    Label.SERVICE: "service",
+    Label.PROJECT: "co-building project",
+    Label.NEED: "need",
+}
+"""English term of every label (the Chinese is :data:`LABEL_ZH`)."""
 
 PRIMARY_LABELS: tuple[Label, ...] = tuple(
     label for label in Label if label not in (Label.PLACE, Label.ORGANIZATION)
@@ -376,14 +479,12 @@ INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec(Label.PARTY_ORG, "level"),
     IndexSpec(Label.FACILITY, "kind"),
     IndexSpec(Label.NEED, "status"),
-    IndexSpec(Label.NEED, "kind"),
-    IndexSpec(Label.NEED, "raised_on"),
     IndexSpec(Label.PROJECT, "status"),
-    IndexSpec(Label.PLACE, "kind"),
-    IndexSpec(Label.ORGANIZATION, "kind"),
     IndexSpec(RelType.HOLDS, "post"),
 )
-"""The indexes the queries anchor on, besides the ``id`` constraints."""
+"""The indexes the queries anchor on, besides the ``id`` constraints. Each
+index is paid for on every write of its label, so kinds that a label already
+tells apart (a place's kind, an organization's kind) have none."""
 
 SEARCH_INDEX = "civicgraph_names"
 """The full-text index (``cjk`` analyzer) over every node's ``name``."""

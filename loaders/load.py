@@ -183,25 +183,37 @@ def write_workbook(
     report = report or LoadReport(path="")
     labels_by_id = _labels_by_id(workbook, known)
 
+    def is_new(row: Mapping[str, Any], key: str) -> bool:
+        return row[key] not in known
+
     for label, rows in _node_rows(workbook).items():
         _step(progress, f"{label.value} nodes", len(rows))
-        merge_nodes(
-            graph, label, rows, batch_size=batch_size, progress=_told(progress, label.value)
-        )
-        report.nodes[label.value] = report.nodes.get(label.value, 0) + len(rows)
+        for new, part in _split(rows, lambda row: is_new(row, "id")):
+            merge_nodes(
+                graph,
+                label,
+                part,
+                new=new,
+                batch_size=batch_size,
+                progress=_told(progress, f"{label.value} nodes"),
+            )
+        _add(report.nodes, label.value, len(rows))
 
     for spec, owner_rows in _relationship_rows(workbook, labels_by_id):
         if not owner_rows:
             continue
         description = f"{spec.type.value} of {spec.owner.value}"
         _step(progress, description, len(owner_rows))
-        replace_relationships(
-            graph, spec, owner_rows, batch_size=batch_size, progress=_told(progress, description)
-        )
-        written = sum(len(row["targets"]) for row in owner_rows)
-        report.relationships[spec.type.value] = report.relationships.get(spec.type.value, 0) + (
-            written
-        )
+        for new, part in _split(owner_rows, lambda row: is_new(row, "owner")):
+            replace_relationships(
+                graph,
+                spec,
+                part,
+                new=new,
+                batch_size=batch_size,
+                progress=_told(progress, description),
+            )
+        _add(report.relationships, spec.type.value, sum(len(row["targets"]) for row in owner_rows))
 
     post_rows = [
         {
@@ -215,11 +227,25 @@ def write_workbook(
     ]
     if post_rows:
         _step(progress, "HOLDS posts", len(post_rows))
-        merge_posts(graph, post_rows, batch_size=batch_size, progress=_told(progress, "HOLDS"))
-        report.relationships[RelType.HOLDS.value] = report.relationships.get(
-            RelType.HOLDS.value, 0
-        ) + len(post_rows)
+        for new, part in _split(post_rows, lambda row: is_new(row, "person")):
+            merge_posts(
+                graph, part, new=new, batch_size=batch_size, progress=_told(progress, "HOLDS posts")
+            )
+        _add(report.relationships, RelType.HOLDS.value, len(post_rows))
     return report
+
+
+def _split(
+    rows: Sequence[dict[str, Any]], is_new: Callable[[dict[str, Any]], bool]
+) -> list[tuple[bool, list[dict[str, Any]]]]:
+    """The rows about nodes the graph already holds, then those about new ones."""
+    existing = [row for row in rows if not is_new(row)]
+    new = [row for row in rows if is_new(row)]
+    return [(flag, part) for flag, part in ((False, existing), (True, new)) if part]
+
+
+def _add(counts: dict[str, int], key: str, amount: int) -> None:
+    counts[key] = counts.get(key, 0) + amount
 
 
 # --- rows for the generic writers ---------------------------------------------

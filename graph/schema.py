@@ -490,7 +490,13 @@ SEARCH_INDEX = "civicgraph_names"
 """The full-text index (``cjk`` analyzer) over every node's ``name``."""
 
 SEARCHABLE_LABELS: tuple[Label, ...] = (
-    Label.PLACE,
+    Label.CITY,
+    Label.COUNTY,
+    Label.STREET,
+    Label.COMMUNITY,
+    Label.RESIDENTIAL_AREA,
+    Label.GRID,
+    Label.BUILDING,
     Label.PARTY_ORG,
     Label.ORGANIZATION,
     Label.PERSON,
@@ -498,5 +504,7 @@ SEARCHABLE_LABELS: tuple[Label, ...] = (
     Label.CATEGORY,
     Label.SERVICE,
     Label.PROJECT,
-    Label.NEED,
 )
+"""What a planner finds by name. Units (“2单元”) and needs (found by id or
+through their place) are left out: they are the most numerous nodes, and a
+full-text index is the dearest index to keep up on every write."""

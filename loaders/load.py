@@ -181,12 +181,12 @@ def write_workbook(
         report: the report to fill; a new one by default.
     """
     report = report or LoadReport(path="")
-    labels_by_id = _labels_by_id(workbook, known)
+    labels = labels_by_id(workbook, known)
 
     def is_new(row: Mapping[str, Any], key: str) -> bool:
         return row[key] not in known
 
-    for label, rows in _node_rows(workbook).items():
+    for label, rows in node_rows(workbook).items():
         _step(progress, f"{label.value} nodes", len(rows))
         for new, part in _split(rows, lambda row: is_new(row, "id")):
             merge_nodes(
@@ -199,7 +199,7 @@ def write_workbook(
             )
         _add(report.nodes, label.value, len(rows))
 
-    for spec, owner_rows in _relationship_rows(workbook, labels_by_id):
+    for spec, owner_rows in relationship_rows(workbook, labels):
         if not owner_rows:
             continue
         description = f"{spec.type.value} of {spec.owner.value}"
@@ -215,23 +215,14 @@ def write_workbook(
             )
         _add(report.relationships, spec.type.value, sum(len(row["targets"]) for row in owner_rows))
 
-    post_rows = [
-        {
-            "person": post.person_id,
-            "post": post.post.value,
-            "target": post.target_id,
-            "label": labels_by_id[post.target_id].value,
-            "since": post.since,
-        }
-        for post in workbook.posts
-    ]
-    if post_rows:
-        _step(progress, "HOLDS posts", len(post_rows))
-        for new, part in _split(post_rows, lambda row: is_new(row, "person")):
+    posts = post_rows(workbook, labels)
+    if posts:
+        _step(progress, "HOLDS posts", len(posts))
+        for new, part in _split(posts, lambda row: is_new(row, "person")):
             merge_posts(
                 graph, part, new=new, batch_size=batch_size, progress=_told(progress, "HOLDS posts")
             )
-        _add(report.relationships, RelType.HOLDS.value, len(post_rows))
+        _add(report.relationships, RelType.HOLDS.value, len(posts))
     return report
 
 
@@ -248,7 +239,7 @@ def _add(counts: dict[str, int], key: str, amount: int) -> None:
     counts[key] = counts.get(key, 0) + amount
 
 
-# --- rows for the generic writers ---------------------------------------------
+# --- the workbook as rows for the generic writers --------------------------------
 
 
 def _props(**values: Any) -> dict[str, Any]:
@@ -256,7 +247,7 @@ def _props(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None and value != []}
 
 
-def _node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]:
+def node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]:
     rows: dict[Label, list[dict[str, Any]]] = {}
 
     def add(label: Label, node_id: str, props: dict[str, Any]) -> None:
@@ -330,7 +321,21 @@ def _node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]
     return rows
 
 
-def _labels_by_id(workbook: ValidatedWorkbook, known: Mapping[str, KnownNode]) -> dict[str, Label]:
+def post_rows(workbook: ValidatedWorkbook, labels: Mapping[str, Label]) -> list[dict[str, Any]]:
+    """Every post as ``{"person", "post", "target", "label", "since"}``."""
+    return [
+        {
+            "person": post.person_id,
+            "post": post.post.value,
+            "target": post.target_id,
+            "label": labels[post.target_id].value,
+            "since": post.since,
+        }
+        for post in workbook.posts
+    ]
+
+
+def labels_by_id(workbook: ValidatedWorkbook, known: Mapping[str, KnownNode]) -> dict[str, Label]:
     """The primary label of every node the workbook defines or may refer to."""
     labels = {
         node_id: node.primary_label
@@ -347,7 +352,7 @@ def _targets(ids: Iterable[str | None], labels: Mapping[str, Label]) -> list[dic
     return [{"id": node_id, "label": labels[node_id].value} for node_id in ids if node_id]
 
 
-def _relationship_rows(
+def relationship_rows(
     workbook: ValidatedWorkbook, labels: Mapping[str, Label]
 ) -> list[tuple[RelationshipSpec, list[dict[str, Any]]]]:
     """For every relationship a workbook column writes: each owner and its targets."""

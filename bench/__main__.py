@@ -1,0 +1,68 @@
+"""``python -m bench --counties N``: run the benchmark parts and print the table.
+
+The benchmark runs its own local Neo4j in ``bench/work/home`` (fresh each
+run), so it never touches a planner's data; ``NEO4J_URI`` is ignored here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bench.load import bench_load
+from bench.report import Metric, print_table, write_results
+from graph.connection import connect
+from graph.server.local import LocalNeo4j
+from graph.settings import Settings, get_settings
+from loaders.scenario import write_scenario
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--counties", type=int, default=11)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+
+    work: Path = args.work
+    home = work / "home"
+    base = get_settings()
+    settings = Settings(
+        civicgraph_home=home,
+        civicgraph_cache=base.civicgraph_cache,
+        civicgraph_neo4j_heap=base.civicgraph_neo4j_heap,
+        civicgraph_neo4j_pagecache=base.civicgraph_neo4j_pagecache,
+    )
+    local = LocalNeo4j(settings)
+    local.stop()
+    shutil.rmtree(home, ignore_errors=True)
+    workbook = work / f"synthetic-{args.counties}-{args.seed}"
+    print(f"writing the synthetic city of {args.counties} counties to {workbook} ...", flush=True)
+    write_scenario("synthetic", workbook, counties=args.counties, seed=args.seed)
+
+    status = local.start(lambda message: print(message, flush=True))
+    assert status.uri is not None
+    graph = connect(Settings(neo4j_uri=status.uri, neo4j_password=SecretStr(local.password())))
+    metrics: list[Metric] = []
+    try:
+        print("part 1: loading ...", flush=True)
+        metrics += bench_load(graph, local, workbook, work)
+    finally:
+        graph.close()
+        local.stop()
+    print_table(metrics, args.counties)
+    write_results(args.out, metrics, args.counties)
+    print(f"results written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

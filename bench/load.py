@@ -1,0 +1,141 @@
+"""Part 1 of the benchmark: loading a workbook.
+
+Three ways of writing the same kind of data are timed in the same run:
+
+* civicgraph's loader (validation included) on the whole synthetic city;
+* the naive way, as py2neo-era tutorials load a spreadsheet — the same
+  statements, one row per transaction — on a sample that is closed under its
+  references (a county's first places and everything that refers only to
+  them), large enough to time;
+* Neo4j's offline bulk importer on the whole city, into a separate store.
+
+Entities are nodes plus relationships, counted in the database.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from bench.bulk import run_bulk_import
+from bench.report import Metric
+from graph.connection import Graph
+from graph.introspect import count_nodes, count_relationships, delete_everything
+from graph.server.local import LocalNeo4j
+from loaders.load import default_taxonomy, known_nodes, load_workbook, validate_path, write_workbook
+from loaders.validate import ValidatedWorkbook
+
+NAIVE_SAMPLE_PLACES = 100
+"""Places in the naive sample; the rows that refer only to them come along."""
+
+
+def sample_workbook(workbook: ValidatedWorkbook, places: int) -> ValidatedWorkbook:
+    """The first ``places`` places of the workbook and every row whose
+    references all lie within them (or the default taxonomy)."""
+    kept_places = workbook.places[:places]
+    inside = {place.id for place in kept_places} | {c.id for c in default_taxonomy().categories}
+
+    def within(*ids: str | None) -> bool:
+        return all(node_id is None or node_id in inside for node_id in ids)
+
+    party_orgs = [o for o in workbook.party_orgs if within(o.place_id)]
+    inside |= {o.id for o in party_orgs}
+    party_orgs = [
+        replace(o, parent_id=o.parent_id if within(o.parent_id) else None) for o in party_orgs
+    ]
+    organizations = [
+        replace(o, manages=[a for a in o.manages if a in inside], domains=[])
+        for o in workbook.organizations
+        if within(o.place_id, o.fallback_org_id)
+    ]
+    inside |= {o.id for o in organizations}
+    posts = [p for p in workbook.posts if within(p.target_id)]
+    holders = {p.person_id for p in posts}
+    people = [
+        replace(p, employer_id=p.employer_id if within(p.employer_id) else None)
+        for p in workbook.people
+        if p.id in holders
+    ]
+    inside |= holders
+    facilities = [f for f in workbook.facilities if within(f.place_id)]
+    services = [
+        replace(s, covers=[c for c in s.covers if c in inside])
+        for s in workbook.services
+        if within(s.provider_id) and (not s.covers or any(c in inside for c in s.covers))
+    ]
+    projects = [p for p in workbook.projects if within(p.unit_id, p.community_id)]
+    inside |= {s.id for s in services} | {p.id for p in projects}
+    needs = [n for n in workbook.needs if within(n.place_id, n.assigned_to)]
+    return replace(
+        workbook,
+        places=kept_places,
+        party_orgs=party_orgs,
+        organizations=organizations,
+        people=people,
+        posts=posts,
+        facilities=facilities,
+        categories=[],
+        services=services,
+        projects=projects,
+        needs=needs,
+    )
+
+
+def _entities(graph: Graph) -> int:
+    return count_nodes(graph) + count_relationships(graph)
+
+
+def bench_load(graph: Graph, local: LocalNeo4j, workbook_path: Path, work: Path) -> list[Metric]:
+    """Time the three ways of loading; leaves the whole city loaded."""
+    known = known_nodes(None)
+    workbook = validate_path(workbook_path, known)
+
+    delete_everything(graph)
+    write_workbook(graph, default_taxonomy(), known)
+    sample = sample_workbook(workbook, NAIVE_SAMPLE_PLACES)
+    before = _entities(graph)
+    started = time.perf_counter()
+    # Every id of the sample counts as known, so each row goes through the
+    # MERGE statements, one row per transaction: the naive way.
+    sample_known = {**known, **sample.known_nodes()}
+    write_workbook(graph, sample, sample_known, batch_size=1)
+    naive_seconds = time.perf_counter() - started
+    naive_entities = _entities(graph) - before
+    naive_rate = naive_entities / naive_seconds
+    print(f"  naive: {naive_entities:,} entities in {naive_seconds:.1f} s", flush=True)
+
+    delete_everything(graph)
+    started = time.perf_counter()
+    report = load_workbook(graph, workbook_path)
+    load_seconds = time.perf_counter() - started
+    entities = _entities(graph)
+    load_rate = entities / load_seconds
+    print(f"  loader: {entities:,} entities in {load_seconds:.1f} s", flush=True)
+
+    bulk = run_bulk_import(local, [default_taxonomy(), workbook], known, work)
+    return [
+        Metric(
+            "load_entities_per_s",
+            load_rate,
+            "entities/s",
+            baseline=naive_rate,
+            goal="≥ 50,000/s and ≥ 100× naive",
+            note=(
+                f"{entities:,} entities in {load_seconds:.1f} s (validation included); "
+                f"naive: {naive_entities:,} entities one row per transaction in "
+                f"{naive_seconds:.1f} s; {report.entities:,} written by the loader"
+            ),
+        ),
+        Metric(
+            "load_vs_bulk_import",
+            load_rate,
+            "entities/s",
+            baseline=bulk.entities_per_second,
+            goal="≥ 1/5 of the bulk importer",
+            note=(
+                f"neo4j-admin database import: {bulk.nodes + bulk.relationships:,} entities "
+                f"in {bulk.seconds:.1f} s (JVM start included)"
+            ),
+        ),
+    ]

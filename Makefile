@@ -28,7 +28,7 @@ demo: install
 	$(CLI) neo4j start
 	$(CLI) neo4j status
 
-test: install
+test: install browser
 	@bash .ci/test
 
 lint: $(STAMP)

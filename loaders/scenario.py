@@ -46,6 +46,7 @@ from loaders.scenario_profiles import (
     CountyProfile,
 )
 from loaders.taxonomy import category_rows
+from loaders.workbook_format import FILES
 
 __all__ = [
     "NEEDS_SINCE",
@@ -65,40 +66,10 @@ __all__ = [
 ]
 
 WORKBOOK_COLUMNS: dict[str, tuple[str, ...]] = {
-    "places": ("id", "name", "kind", "parent_id", "grid_id", "households", "tags"),
-    "party_orgs": ("id", "name", "level", "place_id", "parent_id"),
-    "organizations": (
-        "id",
-        "name",
-        "kind",
-        "place_id",
-        "red_property",
-        "manages",
-        "domains",
-        "fallback_org_id",
-    ),
-    "people": ("id", "name", "phone", "party_member", "employer_id"),
-    "posts": ("person_id", "post", "target_id", "since"),
-    "facilities": ("id", "name", "kind", "place_id"),
-    "categories": ("id", "name_zh", "name_en", "parent_id"),
-    "services": ("id", "name", "provider_id", "category", "capacity", "covers"),
-    "projects": ("id", "name", "unit_id", "community_id", "category", "capacity", "status"),
-    "needs": (
-        "id",
-        "title",
-        "kind",
-        "category",
-        "place_id",
-        "urgency",
-        "raised_on",
-        "status",
-        "assigned_to",
-        "resolved_on",
-        "satisfaction",
-    ),
+    spec.sheet: spec.column_names for spec in FILES
 }
 """Every workbook file (without ``.csv``) and its canonical columns, in order
-(DESIGN.md, "The workbook")."""
+(DESIGN.md, "The workbook"), as :mod:`loaders.workbook_format` defines them."""
 
 DEFAULT_SYNTHETIC_COUNTIES = 11
 """Counties of the ``synthetic`` scenario when none is asked for: the benchmark's."""

@@ -36,6 +36,8 @@ from graph.write import (
 )
 from loaders.validate import (
     KnownNode,
+    OrganizationRow,
+    PlaceRow,
     ValidatedWorkbook,
     load_and_validate,
     validate,
@@ -367,9 +369,16 @@ def relationship_rows(
     def one(value: str | None) -> list[str | None]:
         return [value]
 
+    places_by_label: dict[Label, list[PlaceRow]] = {}
+    for place in workbook.places:
+        places_by_label.setdefault(place.label, []).append(place)
+    organizations_by_label: dict[Label, list[OrganizationRow]] = {}
+    for organization in workbook.organizations:
+        organizations_by_label.setdefault(organization.label, []).append(organization)
+
     result: list[tuple[RelationshipSpec, list[dict[str, Any]]]] = []
     for label in PRIMARY_LABELS:
-        places = [place for place in workbook.places if place.label == label]
+        places = places_by_label.get(label, [])
         if places:
             result.append(
                 owned(
@@ -384,7 +393,7 @@ def relationship_rows(
                         ((p.id, one(p.grid_id)) for p in places),
                     )
                 )
-        organizations = [org for org in workbook.organizations if org.label == label]
+        organizations = organizations_by_label.get(label, [])
         if organizations:
             result.append(
                 owned(

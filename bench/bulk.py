@@ -162,6 +162,7 @@ def run_bulk_import(
         "import",
         "full",
         "neo4j",
+        f"--report-file={work / 'import.report'}",
         *(f"--nodes={path}" for path in node_files),
         *(f"--relationships={path}" for path in relationship_files),
     ]

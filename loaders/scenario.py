@@ -65,9 +65,7 @@ __all__ = [
     "write_scenario",
 ]
 
-WORKBOOK_COLUMNS: dict[str, tuple[str, ...]] = {
-    spec.sheet: spec.column_names for spec in FILES
-}
+WORKBOOK_COLUMNS: dict[str, tuple[str, ...]] = {spec.sheet: spec.column_names for spec in FILES}
 """Every workbook file (without ``.csv``) and its canonical columns, in order
 (DESIGN.md, "The workbook"), as :mod:`loaders.workbook_format` defines them."""
 

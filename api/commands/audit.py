@@ -1,0 +1,210 @@
+"""``civicgraph audit``: the governance audit (治理体检) and the community
+scorecard (社区评分卡).
+
+By default it prints a table of the rules with their Chinese and English
+titles and counts, then the first findings of each rule; ``--json`` prints the
+``audit`` JSON of DESIGN.md, ``--csv`` and ``--html`` also write the findings
+to files, and ``--scorecard`` prints the coverage ratios per community, street
+and county instead. Bad input (an unknown rule, a malformed date) is an
+:class:`queries.audit.AuditInputError`, printed as one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.console import JsonOption, app, console, print_json, say
+from graph.connection import get_graph
+from queries.audit import (
+    DEFAULT_MIN_PLACES,
+    DEFAULT_SLA_DAYS,
+    SEVERITY_ZH,
+    AuditInputError,
+    AuditReport,
+    community_names,
+    parse_date,
+    run_audit,
+    select_rules,
+    write_csv,
+)
+from queries.report import kind_label, write_html
+from queries.scorecard import MEASURES, Ratio, Scorecard, ScorecardRow, scorecard_from
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+
+
+@app.command("audit")
+def audit_command(
+    rule: Annotated[
+        list[str] | None,
+        typer.Option("--rule", help="a rule to run, by id (G05) or name; repeatable"),
+    ] = None,
+    community: Annotated[
+        str | None, typer.Option("--community", help="only this community's findings")
+    ] = None,
+    street: Annotated[
+        str | None, typer.Option("--street", help="only this street's findings")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="date for G14, YYYY-MM-DD (default today)")
+    ] = None,
+    sla_days: Annotated[
+        int, typer.Option("--sla-days", help="days a need may stay open (G14)")
+    ] = DEFAULT_SLA_DAYS,
+    min_places: Annotated[
+        int, typer.Option("--min-places", help="targets that make a sole holder a risk (G19)")
+    ] = DEFAULT_MIN_PLACES,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="also write every finding to this CSV file")
+    ] = None,
+    html_path: Annotated[
+        Path | None, typer.Option("--html", help="also write a printable HTML report")
+    ] = None,
+    scorecard: Annotated[
+        bool, typer.Option("--scorecard", help="print the community scorecard instead")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", help="findings shown per rule in the table")] = 5,
+    json_output: JsonOption = False,
+) -> None:
+    """Find coverage gaps, rule by rule (治理体检: 发现覆盖空白)."""
+    day = parse_date(as_of) if as_of is not None else None
+    chosen = select_rules(rule)
+    if scorecard and rule:
+        say("--scorecard runs every rule; --rule is ignored")
+    graph = get_graph(echo=say)
+    report = run_audit(
+        graph,
+        None if scorecard else chosen,
+        community_id=community,
+        street_id=street,
+        as_of=day,
+        sla_days=sla_days,
+        min_places=min_places,
+    )
+    names = community_names(graph) if html_path or not json_output else {}
+    if csv_path is not None:
+        with _writing("--csv", csv_path):
+            written = write_csv(report, csv_path)
+        say(f"wrote {written} findings to {csv_path}")
+    if html_path is not None:
+        with _writing("--html", html_path):
+            write_html(report, html_path, names)
+        say(f"wrote the report to {html_path}")
+    if scorecard:
+        card = scorecard_from(graph, report)
+        if json_output:
+            print_json(card.to_json())
+        else:
+            _print_scorecard(card)
+        return
+    if json_output:
+        print_json(report.to_json())
+    else:
+        _print_report(report, names, limit)
+
+
+@contextmanager
+def _writing(option: str, path: Path) -> Iterator[None]:
+    """Report a file that cannot be written as the user's error, in one line."""
+    try:
+        yield
+    except OSError as error:
+        raise AuditInputError(f"{option}: cannot write {path}: {error.strerror}") from error
+
+
+def _print_report(report: AuditReport, names: dict[str, str], limit: int) -> None:
+    scope = " ".join(
+        part
+        for part in (
+            f"community {report.community_id}" if report.community_id else "",
+            f"street {report.street_id}" if report.street_id else "",
+        )
+        if part
+    )
+    summary = Table(
+        title=f"治理体检 · audit as of {report.as_of.isoformat()}"
+        + (f" ({scope})" if scope else ""),
+        title_justify="left",
+    )
+    summary.add_column("规则 ID")
+    summary.add_column("级别 Severity")
+    summary.add_column("规则 Rule")
+    summary.add_column("发现 Count", justify="right")
+    for result in report.results:
+        rule = result.rule
+        summary.add_row(
+            rule.id,
+            f"[{SEVERITY_STYLE[rule.severity]}]{SEVERITY_ZH[rule.severity]} {rule.severity}[/]",
+            f"{rule.title_zh}\n[dim]{rule.title_en}[/dim]",
+            str(result.count),
+        )
+    console.print(summary)
+    console.print(f"{report.total} findings in {report.seconds:.2f} s")
+    for result in report.results:
+        if not result.findings or limit <= 0:
+            continue
+        table = Table(
+            title=f"{result.rule.id} {result.rule.title_zh} · {result.rule.title_en} "
+            f"({result.count})",
+            title_justify="left",
+        )
+        for column in ("ID", "名称 Name", "类型 Kind", "社区 Community", "说明 Detail"):
+            table.add_column(column)
+        for finding in result.findings[:limit]:
+            community = finding.community_id or ""
+            if community and community in names:
+                community = f"{community} {names[community]}"
+            table.add_row(
+                finding.node_id,
+                finding.name or "",
+                kind_label(finding.kind),
+                community,
+                finding.detail,
+            )
+        if result.count > limit:
+            table.caption = f"… {result.count - limit} more (--limit, --csv, --json)"
+        console.print(table)
+
+
+def _percent(ratio: Ratio) -> str:
+    share = ratio.ratio
+    return "—" if share is None else f"{share:.0%}"
+
+
+def _print_scorecard(card: Scorecard) -> None:
+    for title, rows in (
+        ("县 County", card.counties),
+        ("街道 Street", card.streets),
+        ("社区 Community", card.communities),
+    ):
+        table = Table(title=f"社区评分卡 · scorecard: {title}", title_justify="left")
+        table.add_column(title)
+        for measure in MEASURES:
+            table.add_column(f"{measure.short_zh}\n{measure.short_en}", justify="right")
+        table.add_column("发现\nfindings", justify="right")
+        for row in rows:
+            table.add_row(
+                _row_label(row),
+                *(_percent(row.measures[measure.key]) for measure in MEASURES),
+                str(sum(row.findings.values())),
+            )
+        console.print(table)
+    console.print(f"as of {card.as_of.isoformat()}; numerators and denominators: --json")
+    for measure in MEASURES:
+        console.print(
+            f"  {measure.short_zh} {measure.short_en}: {measure.title_zh} · {measure.title_en}"
+            f" (= total − {measure.rule_id})",
+            highlight=False,
+        )
+
+
+def _row_label(row: ScorecardRow) -> str:
+    if row.id is None:
+        return "—"
+    return f"{row.id} {row.name or ''}".strip()

@@ -1,0 +1,22 @@
+// name: grid_without_worker
+// audit: G03 · severity: high
+// zh: 网格未配网格员 · en: Grid without a grid worker
+// note: high — the community worker fixed on a grid (定岗网格) is the one who
+//      visits, records and blows the whistle (网格吹哨); a grid without one is
+//      not served day to day.
+// params: $community_id (optional: one community only), $street_id
+//      (optional: one street only)
+// row: node_id, name, kind, community_id, detail — one grid no person HOLDS the
+//      post grid_worker at
+// Posts are read from the node's own relationships: a HOLDS(post) index
+// seek would scan every holder of the post for each node.
+MATCH (grid:Grid)
+WHERE NOT 'grid_worker' IN [(grid)<-[held:HOLDS]-(:Person) | held.post]
+WITH grid,
+     [(grid)-[:PART_OF*0..6]->(community:Community) | community.id][0] AS community_id,
+     [(grid)-[:PART_OF*0..6]->(street:Street) | street.id][0] AS in_street
+WHERE ($community_id IS NULL OR community_id = $community_id)
+  AND ($street_id IS NULL OR in_street = $street_id)
+RETURN grid.id AS node_id, grid.name AS name, grid.kind AS kind, community_id,
+       'no grid worker' AS detail
+ORDER BY node_id

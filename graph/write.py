@@ -261,3 +261,15 @@ def known_node_rows(graph: Graph) -> list[dict[str, Any]]:
         "WITH n, head(collect(parent.id)) AS parent_id "
         "RETURN n.id AS id, labels(n) AS labels, n.level AS level, parent_id"
     )
+
+
+def refresh_plans(graph: Graph) -> None:
+    """After a large write, resample index statistics and drop cached plans.
+
+    Plans compiled while the graph was empty (before its first load) stay
+    cached, and a plan that suited an empty graph can be orders of magnitude
+    slower on a full one; the queries are replanned with the new statistics.
+    """
+    with graph.session() as session:
+        session.run("CALL db.resampleOutdatedIndexes()").consume()
+        session.run("CALL db.clearQueryCaches()").consume()

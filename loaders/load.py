@@ -13,7 +13,7 @@ database fails mid-load, running the same load again completes it exactly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,6 +32,7 @@ from graph.write import (
     known_node_rows,
     merge_nodes,
     merge_posts,
+    refresh_plans,
     replace_relationships,
 )
 from loaders.validate import (
@@ -153,13 +154,21 @@ def load_workbook(
         ValidationError: the workbook has problems; nothing was written.
     """
     ensure_schema(graph)
-    known = known_nodes(graph, replace=replace)
+    in_graph = known_from_graph(graph)
+    # A graph about to be replaced is no place for references to point to;
+    # its nodes are still updated in place rather than created again.
+    known = known_nodes(None) | ({} if replace else in_graph)
     workbook = validate_path(path, known)
     report = LoadReport(path=str(path), files=sorted(workbook.files), warnings=workbook.warnings)
-    write_workbook(graph, default_taxonomy(), known, batch_size=batch_size)
-    write_workbook(graph, workbook, known, batch_size=batch_size, progress=progress, report=report)
+    taxonomy = default_taxonomy()
+    write_workbook(graph, taxonomy, known, in_graph.keys(), batch_size=batch_size)
+    existing = in_graph.keys() | taxonomy.known_nodes().keys()
+    write_workbook(
+        graph, workbook, known, existing, batch_size=batch_size, progress=progress, report=report
+    )
     if replace:
         _remove_what_the_workbook_lacks(graph, workbook, report, batch_size)
+    refresh_plans(graph)
     return report
 
 
@@ -167,6 +176,7 @@ def write_workbook(
     graph: Graph,
     workbook: ValidatedWorkbook,
     known: Mapping[str, KnownNode],
+    existing: Container[str],
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: StepProgress | None = None,
@@ -178,6 +188,7 @@ def write_workbook(
         graph: the connection.
         workbook: the validated rows.
         known: the nodes outside the workbook it refers to (:func:`known_nodes`).
+        existing: the ids the graph holds already; the others are created.
         batch_size: rows per transaction.
         progress: told of each step's progress.
         report: the report to fill; a new one by default.
@@ -186,7 +197,7 @@ def write_workbook(
     labels = labels_by_id(workbook, known)
 
     def is_new(row: Mapping[str, Any], key: str) -> bool:
-        return row[key] not in known
+        return row[key] not in existing
 
     for label, rows in node_rows(workbook).items():
         _step(progress, f"{label.value} nodes", len(rows))

@@ -689,7 +689,12 @@ class _Cells:
         high: int | None = None,
         required: bool = False,
     ) -> int | None:
-        """A whole number in ``low``..``high``; XLSX floats such as ``3.0`` are accepted."""
+        """A whole number in ``low``..``high``; XLSX floats such as ``3.0`` are accepted.
+
+        With no ``high``, the bound is what the database stores as an integer
+        (64 bits): a larger number would fail the write, not the check.
+        """
+        high = _LARGEST_STORED_INTEGER if high is None else high
         value = self._value(column, required)
         if value is None:
             return None
@@ -697,9 +702,11 @@ class _Cells:
         if number is None:
             self.report(column, f"not a whole number: {cell_text(value)!r}")
             return None
-        if number < low or (high is not None and number > high):
-            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-            self.report(column, f"{column} must be {bounds}, got {number}")
+        if number < low or number > high:
+            unbounded = high == _LARGEST_STORED_INTEGER
+            bounds = f"at least {low}" if unbounded else f"from {low} to {high}"
+            too_large = " (too large to store)" if unbounded and number > high else ""
+            self.report(column, f"{column} must be {bounds}, got {number}{too_large}")
             return None
         return number
 
@@ -722,6 +729,9 @@ class _Cells:
         except ValueError:
             self.report(column, f"not a real date: {text!r}")
             return None
+
+
+_LARGEST_STORED_INTEGER = 2**63 - 1
 
 
 def _whole_number(value: CellValue) -> int | None:

@@ -662,3 +662,13 @@ def test_a_date_with_a_time_of_day_is_not_a_date(tmp_path: Path) -> None:
     set_cell(folder, "needs.csv", 2, "raised_on", datetime(2024, 1, 1, 12, 30).isoformat())
 
     assert locations(problems_of(folder)) == ["needs.csv:2:raised_on"]
+
+
+def test_a_number_too_large_to_store_is_a_problem(tmp_path: Path) -> None:
+    workbook = copy_small(tmp_path)
+    set_cell(workbook, "places.csv", 2, "households", "99999999999999999999")
+
+    problem = only_problem(workbook)
+
+    assert str(problem).startswith("places.csv:2:households: ")
+    assert "too large" in problem.message

@@ -11,8 +11,8 @@
 //      community (or below it) that no resource covers in a matching category,
 //      capacity aside (covers and category match as in unmatched_need, G13:
 //      a :Service that COVERS a place of the need's ancestry, or listing no
-//      COVERS whose provider is BASED_IN or LEADS one, or a :Project that
-//      SERVES one; IN_CATEGORY the need's category or a BROADER ancestor of
+//      COVERS whose provider is BASED_IN or LEADS one, or an active (or
+//      status-less) :Project that SERVES one; IN_CATEGORY the need's category or a BROADER ancestor of
 //      it). A pair is reported when at least one of its open needs is
 //      uncovered; the detail names the category and those needs, five at most
 //      ("cat_x 中文 / English: 2 open needs nothing covers: N01, N02")
@@ -34,7 +34,7 @@ WITH covered, collect([need, categories]) AS waiting
 WITH waiting, COLLECT {
   CALL (covered) {
     MATCH (covered)<-[:COVERS|SERVES]-(resource)
-    WHERE resource:Service OR resource:Project
+    WHERE resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active')
     RETURN resource
     UNION
     MATCH (covered)<-[:BASED_IN|LEADS]-()-[:OFFERS]->(resource:Service)

@@ -12,8 +12,9 @@
 //      RAISED_IN, then its PART_OF parents up to and including the first
 //      county. Covers: a :Service that COVERS a place of the ancestry (a
 //      service listing no COVERS covers its provider's own place: BASED_IN, or
-//      LEADS for a party organization), or a :Project that SERVES one, whatever
-//      the project's status. Category match: the resource is IN_CATEGORY the
+//      LEADS for a party organization), or a :Project that SERVES one while it
+//      is active or has no status (planned and completed projects take no
+//      needs). Category match: the resource is IN_CATEGORY the
 //      need's category or a BROADER ancestor of it. Remaining: capacity minus
 //      the needs ASSIGNED_TO it with status assigned; a candidate has
 //      remaining > 0. Detail: "nothing covers it in its category" or "every
@@ -36,7 +37,7 @@ WITH covered, collect([need, categories]) AS waiting
 WITH covered, waiting, COLLECT {
   CALL (covered) {
     MATCH (covered)<-[:COVERS|SERVES]-(resource)
-    WHERE resource:Service OR resource:Project
+    WHERE resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active')
     RETURN resource
     UNION
     MATCH (covered)<-[:BASED_IN|LEADS]-()-[:OFFERS]->(resource:Service)
@@ -69,7 +70,7 @@ WITH need, [ancestor IN ancestry WHERE ancestor:Community | ancestor.id][0] AS c
        UNWIND ancestry AS covered
        CALL (covered) {
          MATCH (covered)<-[:COVERS|SERVES]-(resource)
-         WHERE resource:Service OR resource:Project
+         WHERE resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active')
          RETURN resource
          UNION
          MATCH (covered)<-[:BASED_IN|LEADS]-()-[:OFFERS]->(resource:Service)

@@ -26,6 +26,7 @@ EXPECTED_SMALL: dict[str, Found] = {
     },
     "G10": {("A03", "C02", "managed by O09 安居物业管理有限公司 (not red property)")},
     "G11": {("O04", "C02", "stationed_unit")},
+    # PJ02 (hardship relief for C02) is only planned: it takes no needs yet.
     "G12": {
         (
             "C01",
@@ -33,8 +34,16 @@ EXPECTED_SMALL: dict[str, Found] = {
             "cat_dispute_neighbour 邻里纠纷调解 / Neighbour disputes: "
             "1 open need nothing covers: N04",
         ),
+        (
+            "C02",
+            "C02",
+            "cat_hardship_relief 困难救助 / Hardship relief: 1 open need nothing covers: N05",
+        ),
     },
-    "G13": {("N04", "C01", "nothing covers it in its category")},
+    "G13": {
+        ("N04", "C01", "nothing covers it in its category"),
+        ("N05", "C02", "nothing covers it in its category"),
+    },
     # As of 2024-07-01: every open or assigned need, aged from its raised_on.
     "G14": {
         ("N01", "C01", "open 56 days since 2024-05-06 (limit 30 days)"),

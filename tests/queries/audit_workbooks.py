@@ -103,6 +103,8 @@ def fixed_small(tmp_path: Path) -> Path:
         )
     # G10: O09 becomes a red property firm.
     edit_rows(folder, "organizations.csv", "id", "O09", red_property="true")
+    # G12, G13: the planned hardship-relief project PJ02 starts (N05).
+    edit_rows(folder, "projects.csv", "id", "PJ02", status="active")
     # G11, G12, G13: the hospital runs a dispute-mediation project for C01,
     # which covers N04 (its category is broader than N04's).
     add_row(

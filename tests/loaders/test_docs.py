@@ -14,5 +14,5 @@ def test_the_workbook_reference_is_current() -> None:
     assert DOCS.read_text(encoding="utf-8") == reference_markdown(), (
         "docs/workbook.md is stale: regenerate it with "
         "`.venv/bin/python -c 'from loaders.workbook_format import reference_markdown; "
-        "print(reference_markdown(), end=\"\")' > docs/workbook.md`"
+        'print(reference_markdown(), end="")\' > docs/workbook.md`'
     )

@@ -1,0 +1,163 @@
+"""What the API's routes take as dependencies: the graph connection, the
+caller's token and role, the page asked for, and the caller's scope applied to
+the filters a route is given.
+
+``GraphDep`` is the process's one connection, opened in the app's lifespan.
+``ViewerToken``, ``EditorToken`` and ``AdminToken`` admit a bearer token of at
+least that role (no token or an unknown one: 401; a lesser role: 403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import ForbiddenError, UnauthorizedError
+from api.tokens import ApiToken, Role, TokenStore
+from graph.connection import Graph
+from graph.errors import NotFoundError
+from graph.settings import Settings
+from queries.nodes import MAX_PAGE, visible_nodes
+
+T = TypeVar("T")
+
+
+def get_graph(request: Request) -> Graph:
+    """The connection the app opened at startup."""
+    graph: Graph = request.app.state.graph
+    return graph
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was made with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_token_store(request: Request) -> TokenStore:
+    """The token file of ``$CIVICGRAPH_HOME``."""
+    store: TokenStore = request.app.state.tokens
+    return store
+
+
+GraphDep = Annotated[Graph, Depends(get_graph)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TokenStoreDep = Annotated[TokenStore, Depends(get_token_store)]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="A token from `civicgraph token create` (访问令牌): `Authorization: Bearer cg_…`",
+)
+
+
+def current_token(
+    store: TokenStoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> ApiToken:
+    """The caller's token.
+
+    Raises:
+        UnauthorizedError: no bearer token, or an unknown or revoked one.
+    """
+    if credentials is None:
+        raise UnauthorizedError("no token: send Authorization: Bearer <token>")
+    token = store.verify(credentials.credentials)
+    if token is None:
+        raise UnauthorizedError("unknown or revoked token")
+    return token
+
+
+CurrentToken = Annotated[ApiToken, Depends(current_token)]
+
+
+def require_role(role: Role) -> Callable[[ApiToken], ApiToken]:
+    """A dependency that admits tokens of ``role`` or above."""
+
+    def check(token: CurrentToken) -> ApiToken:
+        if not token.role.allows(role):
+            raise ForbiddenError(f"a {token.role.value} token may not do this: {role.value} needed")
+        return token
+
+    return check
+
+
+ViewerToken = Annotated[ApiToken, Depends(require_role(Role.VIEWER))]
+EditorToken = Annotated[ApiToken, Depends(require_role(Role.EDITOR))]
+AdminToken = Annotated[ApiToken, Depends(require_role(Role.ADMIN))]
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """The page a list is asked for.
+
+    Attributes:
+        offset: how many items to skip.
+        limit: how many items to give, at most :data:`queries.nodes.MAX_PAGE`.
+    """
+
+    offset: int
+    limit: int
+
+    def slice(self, items: list[T]) -> list[T]:
+        """This page of a list held whole."""
+        return items[self.offset : self.offset + self.limit]
+
+
+def page_params(
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE, description=f"items per page (at most {MAX_PAGE})")
+    ] = 50,
+) -> PageParams:
+    """The ``offset`` and ``limit`` query parameters."""
+    return PageParams(offset=offset, limit=limit)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+def masked(token: ApiToken) -> bool:
+    """Whether the caller sees personal data masked (viewers do)."""
+    return token.role is Role.VIEWER
+
+
+@dataclass(frozen=True)
+class AreaFilter:
+    """The community and street a report is limited to, after the caller's
+    scope is applied.
+
+    Attributes:
+        community_id: one community only.
+        street_id: one street only.
+    """
+
+    community_id: str | None
+    street_id: str | None
+
+
+def scoped_area(
+    graph: Graph, token: ApiToken, community_id: str | None, street_id: str | None = None
+) -> AreaFilter:
+    """The filters a route was given, narrowed to the token's scope.
+
+    A scoped token's own street or community becomes a filter; a filter it
+    gives must lie within its scope, else it is reported as not found.
+
+    Raises:
+        NotFoundError: a filter names a place outside the token's scope.
+    """
+    if token.scope_id is None:
+        return AreaFilter(community_id, street_id)
+    for place_id, what in ((community_id, "community"), (street_id, "street")):
+        if place_id is not None and "Place" not in visible_nodes(
+            graph, [place_id], token.scope_id
+        ).get(place_id, []):
+            raise NotFoundError(place_id, what)
+    if token.scope_kind == "community":
+        return AreaFilter(token.scope_id, street_id)
+    return AreaFilter(community_id, token.scope_id)

@@ -1,0 +1,172 @@
+"""The civicgraph web API (FastAPI): :func:`create_app` builds the app, opens
+the one Neo4j connection in its lifespan and closes it on shutdown, installs
+the error handlers and includes every router of :mod:`api.routes`.
+
+Everything lives under ``/api``; the OpenAPI document is
+``/api/openapi.json``. The site works offline: FastAPI's own documentation
+pages load Swagger UI from a CDN, so they are turned off, and ``/api/docs``
+serves Swagger UI from the ``swagger_ui_bundle`` package when it is installed
+(otherwise a page that points to the OpenAPI document).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+import api.routes
+from api.errors import install_error_handlers
+from api.tokens import TokenStore
+from graph.connection import Graph, connect
+from graph.settings import Settings, get_settings
+
+API_PREFIX = "/api"
+"""Where the API lives."""
+
+OPENAPI_URL = f"{API_PREFIX}/openapi.json"
+DOCS_URL = f"{API_PREFIX}/docs"
+
+TAGS: list[dict[str, Any]] = [
+    {"name": "health", "description": "健康检查 · Health: is the API up, does Neo4j answer."},
+    {"name": "stats", "description": "统计 · Counts by label, level, kind and post."},
+    {
+        "name": "nodes",
+        "description": "节点 · A node with its neighbours; its neighbourhood as GraphML.",
+    },
+    {"name": "search", "description": "搜索 · Nodes by a part of their name, or by id."},
+    {
+        "name": "audit",
+        "description": "治理体检 · The governance audit (G01–G19) and the community scorecard.",
+    },
+    {
+        "name": "matching",
+        "description": "匹配 · Candidates, escalation routes, assignment, projects and KPIs.",
+    },
+    {
+        "name": "needs",
+        "description": "需求 · Register, change, assign and resolve residents' needs.",
+    },
+    {
+        "name": "workbook",
+        "description": "工作簿 · Upload a workbook (CSV files zipped, or an .xlsx).",
+    },
+    {"name": "tokens", "description": "令牌 · API tokens: roles and scopes (admins)."},
+]
+
+DESCRIPTION = """\
+党建引领基层治理组织图谱 · The organization graph of party-building-led community
+governance: explore the network, match resident needs to resources, audit the gaps.
+
+**Tokens (访问令牌).** Every route but `/api/health` takes `Authorization: Bearer <token>`
+(`civicgraph token create --role viewer|editor|admin [--scope STREET_OR_COMMUNITY_ID]`).
+`viewer` reads, with personal data masked (phone `138****0001`, names `张**`);
+`editor` also changes needs and runs the assignment; `admin` also uploads
+workbooks and manages tokens. A scoped token sees only its street or community:
+anything outside it answers 404.
+
+**Errors** are JSON `{"error", "detail"}`: 400 bad input, 401 no or unknown token,
+403 role too low, 404 not found (or outside the scope), 409 conflict, 422 invalid
+request or rejected workbook (with every problem). Lists are paged with `offset`
+and `limit` (at most 500) and answer `{items, total, offset, limit}`.
+"""
+
+
+def router_modules() -> list[tuple[str, APIRouter, str]]:
+    """Every module of :mod:`api.routes` with a ``router``: its name, router
+    and prefix (``PREFIX`` in the module, ``/api`` by default), by name."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(api.routes.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"api.routes.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append((info.name, router, str(getattr(module, "PREFIX", API_PREFIX))))
+    return found
+
+
+def swagger_ui_folder() -> Path | None:
+    """The Swagger UI files of the ``swagger_ui_bundle`` package, if installed."""
+    try:
+        bundle = importlib.import_module("swagger_ui_bundle")
+    except ImportError:
+        return None
+    folder = Path(str(getattr(bundle, "swagger_ui_path", "")))
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def _add_docs(app: FastAPI) -> None:
+    folder = swagger_ui_folder()
+    if folder is not None:
+        app.mount(f"{DOCS_URL}/static", StaticFiles(directory=folder), name="swagger-ui")
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if folder is None:
+            return HTMLResponse(
+                "<!doctype html><meta charset=utf-8><title>civicgraph API</title>"
+                f'<p>API 文档 · The API is described by <a href="{OPENAPI_URL}">{OPENAPI_URL}</a>. '
+                "Install the <code>swagger-ui-bundle</code> package for an interactive page.</p>"
+            )
+        return get_swagger_ui_html(
+            openapi_url=OPENAPI_URL,
+            title="civicgraph API",
+            swagger_js_url=f"{DOCS_URL}/static/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_URL}/static/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_URL}/static/favicon-32x32.png",
+        )
+
+
+def create_app(settings: Settings | None = None, *, graph: Graph | None = None) -> FastAPI:
+    """Build the API.
+
+    Args:
+        settings: the settings (the process's own by default): where Neo4j
+            is, and ``$CIVICGRAPH_HOME`` with the token file.
+        graph: an open connection to use instead of opening one (it is then
+            left open on shutdown: its owner closes it).
+
+    Returns:
+        The app; its lifespan opens the connection (starting the local Neo4j
+        when ``NEO4J_URI`` is unset) and closes it on shutdown.
+    """
+    chosen = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = graph is None
+        app.state.graph = connect(chosen) if graph is None else graph
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.graph.close()
+
+    app = FastAPI(
+        title="civicgraph API",
+        summary="党建引领基层治理组织图谱 · community governance organization graph",
+        description=DESCRIPTION,
+        version="0.1.0",
+        openapi_url=OPENAPI_URL,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = chosen
+    if graph is not None:
+        # Set at once, so that clients that skip the lifespan (test clients) find it.
+        app.state.graph = graph
+    app.state.tokens = TokenStore.for_settings(chosen)
+    install_error_handlers(app)
+    for _, router, prefix in router_modules():
+        app.include_router(router, prefix=prefix)
+    _add_docs(app)
+    return app

@@ -1,0 +1,175 @@
+"""Masking personal data for viewers (个人信息脱敏).
+
+Editors and admins see everything whole; a ``viewer`` token sees:
+
+* **phone numbers** with all but the first 3 and the last 4 characters
+  replaced: ``13805370001`` → ``138****0001`` (7 characters or fewer: all
+  replaced). This holds for a ``phone`` property anywhere, and for mobile
+  numbers (11 digits starting with 1) written inside need titles and audit
+  details.
+* **people's names** (``Person.name``, and the secretaries, holders and
+  findings that name a person) shortened to the surname and one ``*`` per
+  remaining character: ``张建国`` → ``张**``, ``刘芳`` → ``刘*``; a compound
+  surname (欧阳, 司马 …) is kept whole when the name is longer than it.
+  A name that is not Chinese keeps its first character.
+* **residents' names inside need titles**: a common surname followed by one or
+  two Chinese characters, where a word that marks a person follows (家, 老人,
+  大爷, 阿姨, 师傅, 反映 …), is shortened the same way: ``李秀英老人行动不便`` →
+  ``李**老人行动不便``. Needs do not link to the residents who raise them, so
+  this rule reads the text; it errs on the side of masking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+_COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "令狐",
+    "慕容",
+    "司徒",
+    "夏侯",
+    "尉迟",
+    "公孙",
+    "长孙",
+    "宇文",
+    "澹台",
+)
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章"
+    "鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉"
+    "骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄"
+    "丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_PERSON_MARKERS = (
+    "老人",
+    "大爷",
+    "大妈",
+    "大娘",
+    "大叔",
+    "大姐",
+    "阿姨",
+    "奶奶",
+    "爷爷",
+    "老师",
+    "师傅",
+    "女士",
+    "先生",
+    "同志",
+    "老伯",
+    "一家",
+    "家",
+    "反映",
+    "来电",
+    "诉求",
+    "申请",
+    "求助",
+)
+_NAME_IN_TEXT = re.compile(
+    "(?P<name>(?:"
+    + "|".join(_COMPOUND_SURNAMES)
+    + f"|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}?)(?=(?:"
+    + "|".join(_PERSON_MARKERS)
+    + "))"
+)
+_NOT_NAMES = frozenset(
+    {
+        "高龄",
+        "单亲",
+        "全家",
+        "安全",
+        "文明",
+        "和谐",
+        "向阳",
+        "温馨",
+        "万家",
+        "关爱",
+        "应急",
+        "常年",
+        "时常",
+        "许多",
+        "明天",
+        "白天",
+        "金色",
+        "华府",
+        "龙湖",
+        "阳光",
+        "幸福",
+        "平安",
+    }
+)
+"""Words that begin with a surname but name no one, next to a person marker."""
+
+_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+
+
+def mask_phone(phone: str) -> str:
+    """``13805370001`` → ``138****0001``: the first 3 and the last 4 characters kept."""
+    text = str(phone)
+    if len(text) <= 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+def mask_person_name(name: str) -> str:
+    """``张建国`` → ``张**``: the surname kept, one ``*`` per other character."""
+    text = str(name).strip()
+    if len(text) <= 1:
+        return text
+    for surname in _COMPOUND_SURNAMES:
+        if text.startswith(surname) and len(text) > len(surname):
+            return surname + "*" * (len(text) - len(surname))
+    return text[0] + "*" * (len(text) - 1)
+
+
+def mask_text(text: str) -> str:
+    """A free text (a need's title, an audit detail) with mobile numbers and
+    residents' names masked."""
+    masked = _MOBILE.sub(lambda match: mask_phone(match.group(0)), str(text))
+
+    def shorten(match: re.Match[str]) -> str:
+        name = match.group("name")
+        return name if name in _NOT_NAMES else mask_person_name(name)
+
+    return _NAME_IN_TEXT.sub(shorten, masked)
+
+
+def mask_name(labels: Iterable[str], name: str | None) -> str | None:
+    """A node's name as a viewer sees it: a person's shortened, a need's
+    title masked, any other name whole."""
+    if name is None:
+        return None
+    kinds = set(labels)
+    if "Person" in kinds:
+        return mask_person_name(name)
+    if "Need" in kinds:
+        return mask_text(name)
+    return name
+
+
+def mask_properties(labels: Iterable[str], properties: Mapping[str, Any]) -> dict[str, Any]:
+    """A node's (or relationship's) properties as a viewer sees them."""
+    kinds = set(labels)
+    masked: dict[str, Any] = {}
+    for key, value in properties.items():
+        if value is None:
+            masked[key] = value
+        elif key == "phone":
+            masked[key] = mask_phone(str(value))
+        elif key == "name":
+            masked[key] = mask_name(kinds, str(value))
+        elif key == "title" and "Need" in kinds:
+            masked[key] = mask_text(str(value))
+        else:
+            masked[key] = value
+    return masked

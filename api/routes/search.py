@@ -1,0 +1,56 @@
+"""``GET /api/search``: nodes by a part of their name (Chinese or not), or by id."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import GraphDep, Paging, ViewerToken, masked
+from api.masking import mask_name
+from api.models import SearchHitPublic, SearchHitsPublic
+from api.routes.common import AUTH_RESPONSES
+from graph.schema import Label
+from queries.nodes import search_nodes
+
+router = APIRouter(prefix="/search", tags=["search"], responses=AUTH_RESPONSES)
+
+
+@router.get("", response_model=SearchHitsPublic, summary="搜索 · Search by name or id")
+def search(
+    graph: GraphDep,
+    token: ViewerToken,
+    page: Paging,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="a part of a name (如意, 党支部 …) or an exact id",
+            examples=["如意"],
+        ),
+    ],
+    label: Annotated[Label | None, Query(description="only nodes with this label")] = None,
+) -> SearchHitsPublic:
+    """Nodes whose name contains ``q`` (through the full-text index, ``cjk``
+    analyzer), and the node whose id is ``q``; an id match first, then by
+    relevance. Units and needs are found by id only. Within the token's scope."""
+    hits = search_nodes(
+        graph, q, label=label, scope_id=token.scope_id, offset=page.offset, limit=page.limit
+    )
+    hide = masked(token)
+    return SearchHitsPublic(
+        query=q,
+        items=[
+            SearchHitPublic(
+                id=hit.id,
+                name=mask_name(hit.labels, hit.name) if hide else hit.name,
+                labels=hit.labels,
+                score=hit.score,
+            )
+            for hit in hits.items
+        ],
+        total=hits.total,
+        offset=hits.offset,
+        limit=hits.limit,
+    )

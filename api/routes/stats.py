@@ -1,0 +1,26 @@
+"""``GET /api/stats``: counts by label, and per county by level, kind and post."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import GraphDep, ViewerToken
+from api.models import StatsPublic
+from api.routes.common import AUTH_RESPONSES
+from queries.nodes import scope_counts
+from queries.stats import collect_stats
+
+router = APIRouter(prefix="/stats", tags=["stats"], responses=AUTH_RESPONSES)
+
+
+@router.get("", response_model=StatsPublic, summary="统计 · Counts")
+def stats(graph: GraphDep, token: ViewerToken) -> StatsPublic:
+    """Nodes per label and, per county, counts by place kind, party-org level,
+    organization kind, post, facility kind and need status (``civicgraph
+    stats``). A scoped token gets the counts by label within its scope only."""
+    if token.scope_id is not None:
+        return StatsPublic(
+            scope_id=token.scope_id, labels=scope_counts(graph, token.scope_id), counties=[]
+        )
+    value = collect_stats(graph).to_json()
+    return StatsPublic(scope_id=None, labels=value["labels"], counties=value["counties"])

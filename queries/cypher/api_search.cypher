@@ -1,0 +1,57 @@
+// name: api_search
+// zh: 按名称或编号搜索 · en: Nodes by a part of their name, or by id
+// params: $index (the full-text index, graph.schema.SEARCH_INDEX), $query
+//      (a Lucene query built from the user's text with every special
+//      character escaped; null to skip the full-text index), $text (the
+//      user's text: names must contain it, case aside; an exact id match is
+//      found too), $label (only nodes with this label; null for any),
+//      $scope_id (only nodes in this street or community, by the scope rule
+//      of api_node; null for no scope), $offset, $limit (the page)
+// row: total, items — one row: how many nodes match, and the page of them,
+//      each {id, name, labels, score}: an exact id match first, then by
+//      full-text score, name, id
+CALL () {
+  WITH $query AS query
+  WHERE query IS NOT NULL
+  CALL db.index.fulltext.queryNodes($index, query) YIELD node, score
+  WHERE toLower(node.name) CONTAINS toLower($text)
+  RETURN node, score
+  UNION
+  MATCH (node:Place {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:PartyOrg {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:Organization {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:Person {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:Facility {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:Category {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:Service {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:Project {id: $text}) RETURN node, 1000.0 AS score
+  UNION
+  MATCH (node:Need {id: $text}) RETURN node, 1000.0 AS score
+}
+WITH node, max(score) AS score
+WHERE $label IS NULL OR $label IN labels(node)
+OPTIONAL MATCH (scope:Place {id: $scope_id})
+WITH node, score, scope
+WHERE $scope_id IS NULL OR node:Category OR (scope IS NOT NULL AND (
+  EXISTS {
+    MATCH (node)-[:HOLDS|EMPLOYED_BY|RAISED_IN|LOCATED_IN|COVERS|SERVES|LEADS|BASED_IN*0..2]->(place:Place)
+    WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
+       OR ((node:Service OR node:Project) AND EXISTS { (scope)-[:PART_OF*1..6]->(place) })
+  }
+  OR (node:Service AND NOT EXISTS { (node)-[:COVERS]->() } AND EXISTS {
+    MATCH (node)<-[:OFFERS]-()-[:BASED_IN|LEADS]->(place:Place)
+    WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
+       OR EXISTS { (scope)-[:PART_OF*1..6]->(place) }
+  })
+))
+WITH node, score
+ORDER BY score DESC, node.name, node.id
+WITH collect({id: node.id, name: node.name, labels: labels(node), score: score}) AS rows
+RETURN size(rows) AS total, rows[$offset..$offset + $limit] AS items

@@ -1,0 +1,140 @@
+"""Uploading a workbook: a good one (CSV files zipped, or an .xlsx) is
+loaded; a bad one answers 422 with every problem located by file, row and
+column, and writes nothing; what is not a workbook answers 400."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from graph.connection import Graph
+from graph.introspect import delete_everything
+from loaders.export import export_workbook
+from tests.api.conftest import SMALL, Tokens, auth, graph_counts
+
+
+def _zip(folder: Path, prefix: str = "") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.glob("*.csv")):
+            archive.write(path, prefix + path.name)
+    return buffer.getvalue()
+
+
+def _set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set a cell, rows numbered as a spreadsheet shows them (header = 1)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[row - 2][column] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_good_zip_is_loaded(client: TestClient, graph: Graph, tokens: Tokens) -> None:
+    delete_everything(graph)
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("small.zip", _zip(SMALL, "small/"), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["path"] == "small.zip"
+    assert body["nodes"]["Need"] == 7 and body["nodes"]["Person"] == 14
+    assert "needs.csv" in body["files"]
+    loaded = graph_counts(graph)
+    again = client.post(
+        "/api/workbook",
+        files={"file": ("small.zip", _zip(SMALL), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+    assert again.status_code == 200
+    assert graph_counts(graph) == loaded
+    assert client.get("/api/nodes/N01", headers=auth(tokens.admin)).status_code == 200
+
+
+def test_xlsx_is_loaded(client: TestClient, graph: Graph, tokens: Tokens, tmp_path: Path) -> None:
+    delete_everything(graph)
+    client.post(
+        "/api/workbook",
+        files={"file": ("small.zip", _zip(SMALL), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+    loaded = graph_counts(graph)
+    export_workbook(graph, tmp_path / "small.xlsx")
+    delete_everything(graph)
+    answer = client.post(
+        "/api/workbook",
+        files={
+            "file": (
+                "small.xlsx",
+                (tmp_path / "small.xlsx").read_bytes(),
+                "application/octet-stream",
+            )
+        },
+        headers=auth(tokens.admin),
+    )
+    assert answer.status_code == 200, answer.text
+    assert graph_counts(graph) == loaded
+
+
+def test_bad_workbook_is_rejected_whole(
+    client: TestClient, fresh: Graph, tokens: Tokens, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bad"
+    shutil.copytree(SMALL, folder)
+    _set_cell(folder / "places.csv", 3, "kind", "village")
+    _set_cell(folder / "needs.csv", 2, "urgency", "9")
+    _set_cell(folder / "people.csv", 2, "id", "N99")
+    before = graph_counts(fresh)
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("bad.zip", _zip(folder), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["error"] == "workbook_rejected"
+    located = {(p["file"], p["row"], p["column"]) for p in body["problems"]}
+    assert ("places.csv", 3, "kind") in located
+    assert ("needs.csv", 2, "urgency") in located
+    assert all(set(p) == {"file", "row", "column", "message"} for p in body["problems"])
+    assert graph_counts(fresh) == before
+    assert client.get("/api/nodes/N99", headers=auth(tokens.admin)).status_code == 404
+
+
+def test_what_is_not_a_workbook(client: TestClient, fresh: Graph, tokens: Tokens) -> None:
+    before = graph_counts(fresh)
+    admin = auth(tokens.admin)
+    text = client.post(
+        "/api/workbook", files={"file": ("notes.txt", b"hello", "text/plain")}, headers=admin
+    )
+    assert text.status_code == 400
+    empty_zip = io.BytesIO()
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("readme.md", "nothing here")
+    nothing = client.post(
+        "/api/workbook",
+        files={"file": ("empty.zip", empty_zip.getvalue(), "application/zip")},
+        headers=admin,
+    )
+    assert nothing.status_code == 400
+    escaping = io.BytesIO()
+    with zipfile.ZipFile(escaping, "w") as archive:
+        archive.writestr("../../places.csv", (SMALL / "places.csv").read_text(encoding="utf-8"))
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("escape.zip", escaping.getvalue(), "application/zip")},
+        headers=admin,
+    )
+    assert answer.status_code in (200, 422)
+    missing = client.post("/api/workbook", headers=admin)
+    assert missing.status_code == 422
+    assert graph_counts(fresh) == before

@@ -35,7 +35,7 @@ def _one_line(error: BaseException) -> str:
 def main() -> None:
     """Entry point of the ``civicgraph`` console script."""
     try:
-        app()
+        app(prog_name="civicgraph")
     except CivicGraphError as error:
         sys.stderr.write(f"civicgraph: error: {_one_line(error)}\n")
         sys.exit(error.exit_code)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bench.api import bench_api
 from bench.load import bench_load
+from bench.queries import bench_queries
 from bench.report import Metric, print_table, write_results
 from graph.connection import connect
 from graph.server.local import LocalNeo4j
@@ -55,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print("part 1: loading ...", flush=True)
         metrics += bench_load(graph, local, workbook, work)
+        print("part 2: the questions ...", flush=True)
+        metrics += bench_queries(graph)
+        print("part 3: the API ...", flush=True)
+        metrics += bench_api(graph, home)
     finally:
         graph.close()
         local.stop()

@@ -26,7 +26,7 @@ from graph.server.local import LocalNeo4j
 from loaders.load import default_taxonomy, known_nodes, load_workbook, validate_path, write_workbook
 from loaders.validate import ValidatedWorkbook
 
-NAIVE_SAMPLE_PLACES = 100
+NAIVE_SAMPLE_PLACES = 40
 """Places in the naive sample; the rows that refer only to them come along."""
 
 

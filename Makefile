@@ -25,8 +25,7 @@ browser:
 	@bash .ci/install-browser
 
 demo: install
-	$(CLI) neo4j start
-	$(CLI) neo4j status
+	$(CLI) demo
 
 test: install browser
 	@bash .ci/test

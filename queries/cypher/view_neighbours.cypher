@@ -1,0 +1,21 @@
+// name: view_neighbours
+// params: $element_ids (element ids of the nodes to expand), $labels (null:
+//      any label; else only neighbours carrying one of these labels, family
+//      labels such as Place included), $limit (the most neighbours returned)
+// row: element_id, record — one node joined to one of the given nodes by a
+//      relationship of any type and direction (the given nodes themselves
+//      may come back as each other's neighbours), as a record of
+//      visualize.model.from_records (see view_node); the first $limit by id
+UNWIND $element_ids AS element_id
+MATCH (node)
+WHERE elementId(node) = element_id
+MATCH (node)--(other)
+WHERE $labels IS NULL OR any(label IN labels(other) WHERE label IN $labels)
+WITH DISTINCT other
+ORDER BY other.id
+LIMIT $limit
+RETURN elementId(other) AS element_id,
+       other {.*, labels: labels(other), phone: null, title: null,
+              category: [(other)-[:IN_CATEGORY]->(category:Category)
+                         | trim(coalesce(category.name_zh, category.name) + ' '
+                                + coalesce(category.name_en, ''))][0]} AS record

@@ -17,10 +17,11 @@ from bench.api import bench_api
 from bench.load import bench_load
 from bench.queries import bench_queries
 from bench.report import Metric, print_table, write_results
+from bench.views import bench_views
 from graph.connection import connect
 from graph.server.local import LocalNeo4j
 from graph.settings import Settings, get_settings
-from loaders.scenario import write_scenario
+from loaders.scenario import REFERENCE_DATE, write_scenario
 
 HERE = Path(__file__).resolve().parent
 
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         metrics += bench_queries(graph)
         print("part 3: the API ...", flush=True)
         metrics += bench_api(graph, home)
+        print("part 3: the views in headless Chromium ...", flush=True)
+        metrics += bench_views(graph, work, settings=settings, as_of=REFERENCE_DATE)
     finally:
         graph.close()
         local.stop()

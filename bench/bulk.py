@@ -92,13 +92,9 @@ def write_import_files(
             # A workbook may repeat the default taxonomy: one node per id.
             nodes_by_label.setdefault(label, {}).update((row["id"], row["props"]) for row in rows)
         for spec, owner_rows in relationship_rows(workbook, labels):
-            for row in owner_rows:
-                for target in row["targets"]:
-                    start, end = (
-                        (row["owner"], target["id"])
-                        if spec.forward
-                        else (target["id"], row["owner"])
-                    )
+            for owner, targets in owner_rows:
+                for target, _ in targets:
+                    start, end = (owner, target) if spec.forward else (target, owner)
                     relationships.setdefault(spec.type, []).append((start, end, {}))
         for post in post_rows(workbook, labels):
             relationships.setdefault(RelType.HOLDS, []).append(

@@ -99,7 +99,7 @@ def bench_load(graph: Graph, local: LocalNeo4j, workbook_path: Path, work: Path)
     # Every id of the sample counts as existing, so each row goes through the
     # MERGE statements, one row per transaction: the naive way.
     sample_known = {**known, **sample.known_nodes()}
-    write_workbook(graph, sample, sample_known, sample_known.keys(), batch_size=1)
+    write_workbook(graph, sample, sample_known, sample_known.keys(), batch_size=1, workers=1)
     naive_seconds = time.perf_counter() - started
     naive_entities = _entities(graph) - before
     naive_rate = naive_entities / naive_seconds

@@ -22,6 +22,7 @@ known, and goes through the ``MERGE`` path.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,30 +42,92 @@ def batches(rows: Sequence[Row], size: int) -> Iterable[list[Row]]:
         yield list(rows[start : start + size])
 
 
-def _run_batches(
-    graph: Graph,
-    statement: str,
-    rows: Sequence[Row],
-    batch_size: int,
-    progress: Progress | None,
-    weight: int = 1,
-) -> None:
-    def work(tx: neo4j.ManagedTransaction, batch: list[Row]) -> None:
-        tx.run(statement, {"rows": batch}).consume()
+class BatchWriter:
+    """Runs statements over batches of rows, one managed transaction per batch.
 
-    for batch in batches(rows, batch_size):
-        graph.write(work, batch)
+    With one worker, every batch is written before :meth:`write` returns. With
+    several, batches are handed to that many sessions and written while the
+    caller prepares the next rows; :meth:`drain` waits for all of them. Only
+    batches that may commit in any order go between two drains: nodes of any
+    labels, or relationships whose endpoints all exist. Two transactions that
+    lock the same node wait for each other, and a deadlock between them is a
+    transient error the driver retries, so the outcome never depends on the
+    order.
+
+    Used as a context manager, it drains on a normal exit and cancels what is
+    not yet written on an error.
+    """
+
+    def __init__(self, graph: Graph, *, batch_size: int = 5000, workers: int = 1) -> None:
+        self.graph = graph
+        self.batch_size = max(1, batch_size)
+        self._pool = ThreadPoolExecutor(workers, "civicgraph-write") if workers > 1 else None
+        self._pending: list[Future[None]] = []
+
+    def write(self, statement: str, rows: Sequence[Row], progress: Progress | None = None) -> None:
+        """Run ``statement`` with each batch of ``rows`` as ``$rows``.
+
+        Args:
+            statement: Cypher built from :mod:`graph.schema` names only.
+            rows: the parameter rows.
+            progress: told how many rows each batch wrote.
+        """
+        for batch in batches(rows, self.batch_size):
+            if self._pool is None:
+                self._write_batch(statement, batch, progress)
+            else:
+                self._pending.append(
+                    self._pool.submit(self._write_batch, statement, batch, progress)
+                )
+
+    def _write_batch(self, statement: str, batch: list[Row], progress: Progress | None) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(statement, {"rows": batch}).consume()
+
+        self.graph.write(work)
         if progress is not None:
-            progress(len(batch) * weight)
+            progress(len(batch))
+
+    def drain(self) -> None:
+        """Wait until every batch handed over is written.
+
+        Raises:
+            The first failure of a batch; the batches not yet started are
+            cancelled.
+        """
+        pending, self._pending = self._pending, []
+        try:
+            for future in pending:
+                future.result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            wait(pending)
+            raise
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self.drain()
+            else:
+                for future in self._pending:
+                    future.cancel()
+                wait(self._pending)
+                self._pending = []
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
 
 
 def merge_nodes(
-    graph: Graph,
+    writer: BatchWriter,
     label: Label,
     rows: Sequence[Row],
     *,
     new: bool = False,
-    batch_size: int = 5000,
     progress: Progress | None = None,
 ) -> None:
     """Merge nodes of ``label`` on ``id`` and replace their properties.
@@ -72,11 +135,10 @@ def merge_nodes(
     The node also gets its family label (``Place``, ``Organization``).
 
     Args:
-        graph: the connection.
+        writer: where the batches go.
         label: the node's primary label.
         rows: ``{"id": ..., "props": {...}}``; ``props`` must hold ``id`` too.
         new: none of these ids is in the graph yet: create them.
-        batch_size: rows per transaction.
         progress: told how many rows each batch wrote.
     """
     family = FAMILY.get(label)
@@ -88,7 +150,7 @@ def merge_nodes(
             f"UNWIND $rows AS row MERGE (n:{quote_identifier(label)} {{id: row.id}}) "
             f"SET n = row.props, n:{labels}"
         )
-    _run_batches(graph, statement, rows, batch_size, progress)
+    writer.write(statement, rows, progress)
 
 
 @dataclass(frozen=True)
@@ -107,82 +169,86 @@ class RelationshipSpec:
     owner: Label
     forward: bool = True
 
-    def pattern(self, other: Label | None, variable: str = "r") -> str:
+    def pattern(self, variable: str = "r") -> str:
         """The relationship pattern between ``(owner)`` and ``(other)``."""
-        target = f"(other:{quote_identifier(other)})" if other else "(other)"
         arrow = f"-[{variable}:{quote_identifier(self.type)}]-"
         if self.forward:
-            return f"(owner){arrow}>{target}"
-        return f"(owner)<{arrow}{target}"
+            return f"(owner){arrow}>(other)"
+        return f"(owner)<{arrow}(other)"
+
+
+Target = tuple[str, Label]
+"""A relationship's other end: its id and primary label."""
 
 
 def replace_relationships(
-    graph: Graph,
+    writer: BatchWriter,
     spec: RelationshipSpec,
-    rows: Sequence[Row],
+    rows: Sequence[tuple[str, Sequence[Target]]],
     *,
     new: bool = False,
-    batch_size: int = 5000,
     progress: Progress | None = None,
 ) -> None:
     """Make each owner's ``spec.type`` relationships exactly the listed ones.
 
+    Both ends of every relationship must be in the graph, or handed to
+    ``writer`` before its last drain.
+
     Args:
-        graph: the connection.
+        writer: where the batches go.
         spec: which relationship, owned by which label.
-        rows: ``{"owner": id, "targets": [{"id", "label", "props"}]}``; an
-            empty list removes the owner's relationships of that type.
+        rows: ``(owner id, [(target id, target label), ...])``; an empty list
+            removes the owner's relationships of that type.
         new: the owners were just created: they have no relationships yet.
-        batch_size: owners per transaction.
-        progress: told how many owners each batch wrote.
+        progress: told how many owners were written, once all are handed over.
     """
     owner = quote_identifier(spec.owner)
     if not new:
         remove_others = (
             f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
-            f"MATCH {spec.pattern(None, 'old')} "
-            "WHERE NOT other.id IN [target IN row.targets | target.id] DELETE old"
+            f"MATCH {spec.pattern('old')} "
+            "WHERE NOT other.id IN row.targets DELETE old"
         )
-        _run_batches(graph, remove_others, rows, batch_size, None)
+        writer.write(
+            remove_others,
+            [{"owner": owner_id, "targets": [t for t, _ in targets]} for owner_id, targets in rows],
+        )
+        writer.drain()
 
     by_label: dict[Label, list[Row]] = {}
-    for row in rows:
-        for target in row["targets"]:
-            by_label.setdefault(Label(target["label"]), []).append(
-                {"owner": row["owner"], "target": target["id"], "props": target.get("props", {})}
-            )
+    for owner_id, targets in rows:
+        for target_id, target_label in targets:
+            by_label.setdefault(target_label, []).append({"owner": owner_id, "target": target_id})
     for other_label, pairs in by_label.items():
         merge = (
             f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
             f"MATCH (other:{quote_identifier(other_label)} {{id: row.target}}) "
-            f"{'CREATE' if new else 'MERGE'} {spec.pattern(None)} SET r = row.props"
+            f"{'CREATE' if new else 'MERGE'} {spec.pattern()}"
         )
-        _run_batches(graph, merge, pairs, batch_size, None)
+        writer.write(merge, pairs)
     if progress is not None:
         progress(len(rows))
 
 
 def merge_posts(
-    graph: Graph,
+    writer: BatchWriter,
     rows: Sequence[Row],
     *,
     new: bool = False,
-    batch_size: int = 5000,
     progress: Progress | None = None,
 ) -> None:
     """Merge ``(person)-[:HOLDS {post}]->(target)`` relationships.
 
     Args:
-        graph: the connection.
+        writer: where the batches go.
         rows: ``{"person", "post", "target", "label", "since"}`` where
-            ``label`` is the target's primary label.
+            ``label`` is the target's primary label (a :class:`Label`).
         new: the persons were just created: they hold no post yet.
-        batch_size: rows per transaction.
         progress: told how many rows each batch wrote.
     """
     by_label: dict[Label, list[Row]] = {}
     for row in rows:
-        by_label.setdefault(Label(row["label"]), []).append(row)
+        by_label.setdefault(row["label"], []).append(row)
     person = quote_identifier(Label.PERSON)
     holds = quote_identifier(RelType.HOLDS)
     for target_label, group in by_label.items():
@@ -206,7 +272,16 @@ def merge_posts(
                 f"CREATE (person)-[:{holds} {{post: row.post, since: row.since}}]->(target)) "
                 "FOREACH (r IN same | SET r.since = row.since)"
             )
-        _run_batches(graph, statement, group, batch_size, progress)
+        writer.write(statement, [_post_parameters(row) for row in group], progress)
+
+
+def _post_parameters(row: Row) -> Row:
+    return {
+        "person": row["person"],
+        "post": row["post"],
+        "target": row["target"],
+        "since": row["since"],
+    }
 
 
 def all_node_ids(graph: Graph, label: Label) -> set[str]:
@@ -220,7 +295,7 @@ def delete_nodes(graph: Graph, label: Label, ids: Iterable[str], *, batch_size: 
     statement = (
         f"UNWIND $rows AS row MATCH (n:{quote_identifier(label)} {{id: row.id}}) DETACH DELETE n"
     )
-    _run_batches(graph, statement, [{"id": node_id} for node_id in ids], batch_size, None)
+    BatchWriter(graph, batch_size=batch_size).write(statement, [{"id": node_id} for node_id in ids])
 
 
 def all_posts(graph: Graph) -> set[tuple[str, str, str]]:
@@ -242,7 +317,7 @@ def delete_posts(
         "WHERE t.id = row.target DELETE r"
     )
     rows = [{"person": person, "post": post, "target": target} for person, post, target in posts]
-    _run_batches(graph, statement, rows, batch_size, None)
+    BatchWriter(graph, batch_size=batch_size).write(statement, rows)
 
 
 def known_node_rows(graph: Graph) -> list[dict[str, Any]]:

@@ -126,9 +126,7 @@ class KnownNode:
             level: a party organization's level.
             parent_id: see the class attributes.
         """
-        family = FAMILY.get(label)
-        labels = frozenset({label, family}) if family else frozenset({label})
-        return cls(labels, level, parent_id)
+        return cls(_LABELS_OF[label], level, parent_id)
 
     @classmethod
     def from_graph(
@@ -153,13 +151,21 @@ class KnownNode:
     @property
     def primary_label(self) -> Label | None:
         """The label that says what the node is (``Building``), if known."""
-        for label in PRIMARY_LABELS:
-            if label in self.labels:
-                return label
-        return None
+        try:
+            return _PRIMARY_OF[self.labels]
+        except KeyError:
+            primary = next((label for label in PRIMARY_LABELS if label in self.labels), None)
+            _PRIMARY_OF[self.labels] = primary
+            return primary
 
 
 _LABEL_VALUES = frozenset(label.value for label in Label)
+_LABELS_OF = {
+    label: frozenset({label, FAMILY[label]}) if label in FAMILY else frozenset({label})
+    for label in Label
+}
+_PRIMARY_OF: dict[frozenset[Label], Label | None] = {}
+"""The primary label of each set of labels seen so far."""
 _LEVEL_VALUES = frozenset(level.value for level in PartyOrgLevel)
 
 
@@ -720,6 +726,11 @@ class _Cells:
         if isinstance(value, date):
             return value
         text = cell_text(value)
+        if len(text) == 10 and text[4] == text[7] == "-":
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass
         match = _DATE.fullmatch(text)
         if match is None:
             self.report(column, f"not a date: {text!r}; write YYYY-MM-DD")

@@ -328,26 +328,38 @@ def _read_table(
 
     rows: list[RawRow] = []
     reported_headerless: set[int] = set()
+    width = len(header)
+    headed = [value is not None for value in header]
     for number, values in enumerate(table[1:], start=2):
-        cells_by_index = {
-            index: cell
-            for index, raw_value in enumerate(values)
-            if (cell := _normalize_cell(raw_value)) is not None
-        }
-        if not cells_by_index:
+        cells: dict[str, CellValue] = {}
+        headerless: list[tuple[int, CellValue]] = []
+        blank = True
+        for index, raw_value in enumerate(values):
+            if type(raw_value) is str:
+                cell: CellValue | None = raw_value.strip() or None
+            else:
+                cell = _normalize_cell(raw_value)
+            if cell is None:
+                continue
+            blank = False
+            if index < width and headed[index]:
+                canonical = column_at.get(index)
+                if canonical is not None:
+                    cells[canonical] = cell
+            else:
+                headerless.append((index, cell))
+        if blank:
             continue
-        if number == 2 and _is_explanation_row(cells_by_index.values()):
-            continue
-        for index, cell in cells_by_index.items():
-            has_header = index < len(header) and header[index] is not None
-            if not has_header and index not in reported_headerless:
+        if number == 2:
+            normalized = (_normalize_cell(value) for value in values)
+            if _is_explanation_row(value for value in normalized if value is not None):
+                continue
+        for index, cell in headerless:
+            if index not in reported_headerless:
                 reported_headerless.add(index)
                 letter = get_column_letter(index + 1)
                 message = f"value {cell_text(cell)!r} in column {letter}, which has no header"
                 problems.append(Problem(source, number, "", message))
-        cells = {
-            column_at[index]: cell for index, cell in cells_by_index.items() if index in column_at
-        }
         rows.append(RawRow(number, cells))
     columns = tuple(column_at[index] for index in sorted(column_at))
     return RawFile(spec, source, columns, rows)

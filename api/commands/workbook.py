@@ -21,7 +21,14 @@ from api.console import JsonOption, app, console, print_json, say
 from graph.connection import get_graph
 from graph.errors import ValidationError
 from loaders.export import export_workbook
-from loaders.load import DEFAULT_BATCH_SIZE, StepProgress, known_nodes, load_workbook, validate_path
+from loaders.load import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_WORKERS,
+    StepProgress,
+    known_nodes,
+    load_workbook,
+    validate_path,
+)
 from loaders.scenario import SCENARIOS, write_scenario
 from loaders.seed_facts import FigureCheck, seed_check
 from loaders.workbook import write_template
@@ -152,7 +159,12 @@ def load_command(
     replace: Annotated[
         bool, typer.Option("--replace", help="make the graph equal to the workbook")
     ] = False,
-    batch_size: Annotated[int, typer.Option(help="rows per transaction")] = DEFAULT_BATCH_SIZE,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="rows per transaction")
+    ] = DEFAULT_BATCH_SIZE,
+    workers: Annotated[
+        int, typer.Option(min=1, max=16, help="transactions written at once")
+    ] = DEFAULT_WORKERS,
     json_output: JsonOption = False,
 ) -> None:
     """Validate a workbook whole, then load it (导入). Loading twice changes nothing."""
@@ -161,7 +173,12 @@ def load_command(
     try:
         with _progress_bar(show_progress) as progress:
             report = load_workbook(
-                graph, path, replace=replace, batch_size=batch_size, progress=progress
+                graph,
+                path,
+                replace=replace,
+                batch_size=batch_size,
+                workers=workers,
+                progress=progress,
             )
     except ValidationError as error:
         _report_rejection(error, json_output)

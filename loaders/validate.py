@@ -601,6 +601,7 @@ EnumT = TypeVar("EnumT", bound=StrEnum)
 RowT = TypeVar("RowT")
 
 _DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+_SEPARATOR = re.compile("|".join(re.escape(mark) for mark in MANY_VALUE_SEPARATORS))
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:\.0*)?")
 
 
@@ -640,7 +641,7 @@ class _Cells:
     def identifier(self, column: str, *, required: bool = False) -> str | None:
         """One id; a cell holding several ``;``-separated ids is a problem."""
         text = self.text(column, required=required)
-        if text is not None and any(mark in text for mark in MANY_VALUE_SEPARATORS):
+        if text is not None and _SEPARATOR.search(text) is not None:
             self.report(column, f"one id expected, got {text!r}: ';' separates several ids")
             return None
         return text

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -62,7 +63,7 @@ from graph.schema import (
     Post,
     ProjectStatus,
 )
-from loaders.workbook import CellValue, RawFile, RawRow, RawWorkbook, cell_text, read_workbook
+from loaders.workbook import CellValue, RawRow, RawWorkbook, cell_text, read_workbook
 from loaders.workbook_format import (
     CATEGORIES,
     FACILITIES,
@@ -612,9 +613,11 @@ class _Cells:
     reader has already reported a missing required column once, at row 1.
     """
 
-    def __init__(self, raw_file: RawFile, raw_row: RawRow, problems: list[Problem]) -> None:
-        self._source = raw_file.source
-        self._header = frozenset(raw_file.columns)
+    def __init__(
+        self, source: str, header: frozenset[str], raw_row: RawRow, problems: list[Problem]
+    ) -> None:
+        self._source = source
+        self._header = header
         self._cells = raw_row.cells
         self._problems = problems
         self.row = raw_row.number
@@ -762,6 +765,7 @@ def _whole_number(value: CellValue) -> int | None:
 # --- one row of each file ----------------------------------------------------
 
 
+@cache
 def _a(word: str) -> str:
     """``word`` with its indefinite article: an area_branch, a Unit."""
     lowered = word.lower()
@@ -769,6 +773,7 @@ def _a(word: str) -> str:
     return f"an {word}" if sounds_like_a_vowel else f"a {word}"
 
 
+@cache
 def _kind_words(member: StrEnum) -> str:
     return f"{member.value} ({ZH[member]})" if member in ZH else member.value
 
@@ -1075,7 +1080,10 @@ class _Validator:
         raw_file = self.raw.files.get(spec.name)
         if raw_file is None:
             return []
-        parsed = (parse_row(_Cells(raw_file, raw_row, self.problems)) for raw_row in raw_file.rows)
+        source, header = raw_file.source, frozenset(raw_file.columns)
+        parsed = (
+            parse_row(_Cells(source, header, raw_row, self.problems)) for raw_row in raw_file.rows
+        )
         return [row for row in parsed if row is not None]
 
     def source(self, spec: WorkbookFile) -> str:
@@ -1101,13 +1109,12 @@ class _Validator:
             raw_file = self.raw.files.get(spec.name)
             if raw_file is None or spec.name not in _FAMILY_OF_FILE:
                 continue
-            family = _FAMILY_OF_FILE[spec.name]
+            fallback = KnownNode(frozenset({_FAMILY_OF_FILE[spec.name]}))
             for raw_row in raw_file.rows:
                 value = raw_row.cells.get("id")
                 if value is None:
                     continue
                 node_id = cell_text(value)
-                fallback = KnownNode(frozenset({family}))
                 node = parsed.get((spec.name, raw_row.number), fallback)
                 self.register(node_id, node, _Origin(raw_file.source, raw_row.number))
 
@@ -1492,6 +1499,7 @@ def _fits(node: KnownNode, expected: Sequence[Label]) -> bool | None:
     return False
 
 
+@cache
 def _label_words(label: Label) -> str:
     return f"{label.value} ({LABEL_ZH[label]})"
 

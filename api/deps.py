@@ -9,7 +9,7 @@ least that role (no token or an unknown one: 401; a lesser role: 403).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -26,19 +26,19 @@ from queries.nodes import MAX_PAGE, visible_nodes
 T = TypeVar("T")
 
 
-def get_graph(request: Request) -> Graph:
+async def get_graph(request: Request) -> Graph:
     """The connection the app opened at startup."""
     graph: Graph = request.app.state.graph
     return graph
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was made with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_token_store(request: Request) -> TokenStore:
+async def get_token_store(request: Request) -> TokenStore:
     """The token file of ``$CIVICGRAPH_HOME``."""
     store: TokenStore = request.app.state.tokens
     return store
@@ -55,7 +55,7 @@ bearer = HTTPBearer(
 )
 
 
-def current_token(
+async def current_token(
     store: TokenStoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> ApiToken:
@@ -75,10 +75,10 @@ def current_token(
 CurrentToken = Annotated[ApiToken, Depends(current_token)]
 
 
-def require_role(role: Role) -> Callable[[ApiToken], ApiToken]:
+def require_role(role: Role) -> Callable[[ApiToken], Awaitable[ApiToken]]:
     """A dependency that admits tokens of ``role`` or above."""
 
-    def check(token: CurrentToken) -> ApiToken:
+    async def check(token: CurrentToken) -> ApiToken:
         if not token.role.allows(role):
             raise ForbiddenError(f"a {token.role.value} token may not do this: {role.value} needed")
         return token
@@ -108,7 +108,7 @@ class PageParams:
         return items[self.offset : self.offset + self.limit]
 
 
-def page_params(
+async def page_params(
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
     limit: Annotated[
         int, Query(ge=1, le=MAX_PAGE, description=f"items per page (at most {MAX_PAGE})")

@@ -2,6 +2,10 @@
 the one Neo4j connection in its lifespan and closes it on shutdown, installs
 the error handlers and includes every router of :mod:`api.routes`.
 
+Routes that query Neo4j are plain functions, run in a pool of
+:data:`ROUTE_THREADS` threads; the dependencies that only read the request run
+on the event loop.
+
 Everything lives under ``/api``; the OpenAPI document is
 ``/api/openapi.json``. The site works offline: FastAPI's own documentation
 pages load Swagger UI from a CDN, so they are turned off, and ``/api/docs``
@@ -18,6 +22,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -31,6 +36,12 @@ from graph.settings import Settings, get_settings
 
 API_PREFIX = "/api"
 """Where the API lives."""
+
+ROUTE_THREADS = 4
+"""Threads per server process that run the routes (and so their Neo4j
+queries). A few keep the process and Neo4j busy while others wait on the
+network; many more, on a small machine, only make the threads take turns at
+Python's interpreter lock and Neo4j juggle more transactions at once."""
 
 OPENAPI_URL = f"{API_PREFIX}/openapi.json"
 DOCS_URL = f"{API_PREFIX}/docs"
@@ -143,6 +154,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = graph is None
         app.state.graph = connect(chosen) if graph is None else graph
+        anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
         try:
             yield
         finally:

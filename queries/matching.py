@@ -36,8 +36,9 @@ import neo4j
 
 from graph.connection import Graph, Record
 from graph.errors import NotFoundError
-from graph.schema import ZH, NeedStatus, ProjectStatus
+from graph.schema import ZH, Label, NeedStatus, ProjectStatus
 from queries.catalog import run, run_in
+from queries.nodes import visible_nodes_in
 
 
 class CategoryMatch(StrEnum):
@@ -413,7 +414,7 @@ def _matches(
                 )
 
 
-def candidates(graph: Graph, need_id: str) -> NeedCandidates:
+def candidates(graph: Graph, need_id: str, scope_id: str | None = None) -> NeedCandidates:
     """The ranked candidates of one need (``civicgraph candidates``).
 
     A need that is not open still gets its list, with a note saying it is for
@@ -423,14 +424,27 @@ def candidates(graph: Graph, need_id: str) -> NeedCandidates:
     Args:
         graph: the connection.
         need_id: the need's id.
+        scope_id: the caller's street or community (``None``: no scope); a
+            need outside it is treated as one that does not exist.
 
     Raises:
-        NotFoundError: no need has that id.
+        NotFoundError: no need has that id, or it lies outside the scope.
     """
-    coverage = graph.read(read_coverage, [need_id])
+    coverage = graph.read(_visible_coverage, need_id, scope_id)
     if not coverage.needs:
         raise NotFoundError(need_id, "need")
     return coverage.of(need_id)
+
+
+def _visible_coverage(tx: neo4j.ManagedTransaction, need_id: str, scope_id: str | None) -> Coverage:
+    """One need's coverage, empty when the need lies outside the scope; the
+    scope is checked in the same transaction (without one, every need is
+    visible and the coverage query alone finds whether it exists)."""
+    if scope_id is not None and Label.NEED.value not in visible_nodes_in(
+        tx, [need_id], scope_id
+    ).get(need_id, []):
+        return Coverage()
+    return read_coverage(tx, [need_id])
 
 
 def ensure_community(graph: Graph, community_id: str | None) -> None:

@@ -194,7 +194,7 @@ def get_node(graph: Graph, node_id: str, scope_id: str | None = None) -> NodeDet
     )
 
 
-def node_neighbours(
+def node_with_neighbours(
     graph: Graph,
     node_id: str,
     scope_id: str | None = None,
@@ -203,8 +203,9 @@ def node_neighbours(
     direction: str | None = None,
     offset: int = 0,
     limit: int = 50,
-) -> Page[Neighbour]:
-    """A page of a node's relationships, with the nodes at their other end.
+) -> tuple[NodeDetail, Page[Neighbour]]:
+    """A node by id, with a page of its relationships and the nodes at their
+    other end (one query).
 
     Neighbours outside the scope are left out (and not counted).
 
@@ -218,6 +219,7 @@ def node_neighbours(
         limit: the page size (at most :data:`MAX_PAGE`).
 
     Raises:
+        NotFoundError: no node has that id, or it lies outside the scope.
         ValueError: a bad page or direction.
     """
     _check_page(offset, limit)
@@ -236,7 +238,11 @@ def node_neighbours(
         },
     )
     if not rows:
-        return Page([], 0, offset, limit)
+        raise NotFoundError(node_id)
+    row = rows[0]
+    node = NodeDetail(
+        id=str(row["id"]), labels=sorted(row["labels"]), properties=plain(row["properties"])
+    )
     items = [
         Neighbour(
             direction=item["direction"],
@@ -246,9 +252,9 @@ def node_neighbours(
             name=item["name"],
             labels=sorted(item["labels"]),
         )
-        for item in rows[0]["items"]
+        for item in row["items"]
     ]
-    return Page(items, int(rows[0]["total"]), offset, limit)
+    return node, Page(items, int(row["total"]), offset, limit)
 
 
 def lucene_query(text: str) -> str | None:

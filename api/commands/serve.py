@@ -1,4 +1,10 @@
-"""``civicgraph serve``: the API (under ``/api``) and its pages, with uvicorn."""
+"""``civicgraph serve``: the API (under ``/api``) and its pages, with uvicorn.
+
+One process serves by default. ``--workers N`` starts N server processes on
+the same port, each with its own connection to Neo4j, so that several cores
+answer requests; the database is reached (and the local Neo4j started) once
+before they start.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import uvicorn
 
 from api.console import app, say
 from api.main import create_app
+from graph.connection import close_graph, get_graph
 from graph.settings import get_settings
 
 
@@ -16,7 +23,23 @@ from graph.settings import get_settings
 def serve_command(
     host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="the port to listen on")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="server processes (each uses one core at most)")
+    ] = 1,
 ) -> None:
     """Serve the API and its pages (启动服务); Ctrl-C stops it."""
+    graph = get_graph(echo=say)
     say(f"civicgraph API on http://{host}:{port}/api (OpenAPI: /api/openapi.json)")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(get_settings(), graph=graph), host=host, port=port, log_level="info")
+        return
+    # Each worker opens its own connection; this one only made sure Neo4j answers.
+    close_graph()
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+    )

@@ -67,8 +67,7 @@ def need_candidates(
     """The services and projects that cover the need's place in its category
     with room left, best first (distance, exact before broader, room, id),
     each with a one-line reason; and those that would but are full."""
-    require_need(graph, token, need_id)
-    result = candidates(graph, need_id).to_json()
+    result = candidates(graph, need_id, token.scope_id).to_json()
     name = str(result["need_name"])
     ranked: list[dict[str, Any]] = result["candidates"]
     return CandidatesPublic(

@@ -13,7 +13,7 @@ from api.masking import mask_name, mask_properties
 from api.models import NeighbourPublic, NeighboursPublic, NodePublic
 from api.routes.common import AUTH_RESPONSES, NOT_FOUND
 from graph.schema import RelType
-from queries.nodes import get_node, neighbourhood, node_neighbours
+from queries.nodes import neighbourhood, node_with_neighbours
 from visualize.model import ViewKind, from_records
 from visualize.render import to_graphml
 
@@ -42,8 +42,7 @@ def read_node(
     directions) with the id, name and labels of the node at the other end.
     Neighbours outside the token's scope are left out; viewers see personal
     data masked."""
-    node = get_node(graph, node_id, token.scope_id)
-    neighbours = node_neighbours(
+    node, neighbours = node_with_neighbours(
         graph,
         node_id,
         token.scope_id,

@@ -126,6 +126,14 @@ def test_an_unknown_need_is_not_found(small: Graph) -> None:
         candidates(small, "N99")
 
 
+def test_a_need_outside_the_scope_is_not_found(small: Graph) -> None:
+    # N01 is raised in C01 (street S01); N05 in C02.
+    assert candidates(small, "N01", "C01") == candidates(small, "N01")
+    assert candidates(small, "N01", "S01") == candidates(small, "N01")
+    with pytest.raises(NotFoundError, match="need not found: N05"):
+        candidates(small, "N05", "C01")
+
+
 # --- variants ---------------------------------------------------------------------
 
 

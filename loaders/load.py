@@ -7,8 +7,10 @@ file and across files). A workbook with any problem writes nothing. A
 workbook of only some files merges into the graph, its references checked
 against the graph as well as the workbook. ``replace`` makes the graph equal
 to the workbook (plus the default taxonomy): nodes and posts it does not hold
-are deleted after it is written. Every statement is a ``MERGE``, so if the
-database fails mid-load, running the same load again completes it exactly.
+are deleted after it is written. Nodes the graph holds already are merged and
+new ones created (:mod:`graph.write`), so if the database fails mid-load,
+running the same load again completes it exactly. Batches are written on
+:data:`DEFAULT_WORKERS` sessions at once, nodes before relationships.
 """
 
 from __future__ import annotations

@@ -13,9 +13,8 @@ status is 200; so does a broken connection, a malformed answer or one slower
 than :data:`REQUEST_TIMEOUT` (the client then reconnects). Each latency runs
 from sending the request to the last byte of its answer. A client asks its next
 question as soon as it has an answer, so with 32 of them the mean latency is
-32 divided by the rate. The clients start 20 ms apart (all are running
-after 0.62 s, within the 30 s counted): started at the same instant, their
-connections would all be accepted by whichever server process woke first.
+32 divided by the rate. The server deals the connections to its processes in
+turn (:mod:`api.workers`), 16 each.
 """
 
 from __future__ import annotations
@@ -44,9 +43,6 @@ SECONDS = 30.0
 BASELINE_SECONDS = 10.0
 REQUEST_TIMEOUT = 30.0
 """Seconds one request may take before it counts as an error."""
-START_STEP = 0.02
-"""Seconds between the clients' starts: connections that all arrive at the
-same instant are taken by whichever server process wakes first."""
 
 
 @dataclass
@@ -106,7 +102,6 @@ async def _client(
 ) -> None:
     chooser = random.Random(seed)
     connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-    await asyncio.sleep(seed * START_STEP)
     try:
         while time.perf_counter() < deadline:
             request = chooser.choice(requests)

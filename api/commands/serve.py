@@ -1,9 +1,10 @@
 """``civicgraph serve``: the API (under ``/api``) and its pages, with uvicorn.
 
-One process serves by default. ``--workers N`` starts N server processes on
-the same port, each with its own connection to Neo4j, so that several cores
-answer requests; the database is reached (and the local Neo4j started) once
-before they start.
+One process serves by default. ``--workers N`` starts N server processes,
+each with its own connection to Neo4j, so that several cores answer requests:
+this process accepts on the port and deals the connections out to them in turn
+(:mod:`api.workers`). The database is reached (and the local Neo4j started)
+once before they start.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import uvicorn
 
 from api.console import app, say
 from api.main import create_app
+from api.workers import serve_workers, steady_collector
 from graph.connection import close_graph, get_graph
 from graph.settings import get_settings
 
@@ -31,15 +33,10 @@ def serve_command(
     graph = get_graph(echo=say)
     say(f"civicgraph API on http://{host}:{port}/api (OpenAPI: /api/openapi.json)")
     if workers == 1:
-        uvicorn.run(create_app(get_settings(), graph=graph), host=host, port=port, log_level="info")
+        served = create_app(get_settings(), graph=graph)
+        steady_collector()
+        uvicorn.run(served, host=host, port=port, log_level="info")
         return
     # Each worker opens its own connection; this one only made sure Neo4j answers.
     close_graph()
-    uvicorn.run(
-        "api.main:create_app",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="info",
-    )
+    serve_workers(host, port, workers)

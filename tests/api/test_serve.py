@@ -1,18 +1,27 @@
-"""``civicgraph serve --workers 2``: several server processes on one port
-answer the API with the tokens of ``$CIVICGRAPH_HOME``, and stop with it."""
+"""``civicgraph serve --workers 2``: several server processes behind one port
+answer the API with the tokens of ``$CIVICGRAPH_HOME``, hold its connections
+evenly, replace a worker that dies, and stop with the parent."""
 
 from __future__ import annotations
 
+import http.client
+import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import httpx
+import psutil
+import pytest
 
 from api.tokens import Role, TokenStore
 from graph.connection import Graph
 from graph.settings import get_settings
+
+WORKERS = 2
 
 
 def _free_port() -> int:
@@ -21,34 +30,121 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_with_two_workers_answers_and_stops(graph: Graph) -> None:
+def _workers(server: subprocess.Popen[bytes]) -> list[psutil.Process]:
+    """The parent's worker processes (not multiprocessing's resource tracker)."""
+    children = psutil.Process(server.pid).children()
+    return [child for child in children if "resource_tracker" not in " ".join(child.cmdline())]
+
+
+def _connections_held(worker: psutil.Process, port: int) -> int:
+    return sum(
+        1
+        for connection in worker.net_connections(kind="tcp")
+        if connection.status == psutil.CONN_ESTABLISHED and connection.laddr.port == port
+    )
+
+
+def _wait_for_health(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stderr.read() if server.stderr else ""
+        try:
+            if httpx.get(f"{base}/api/health", timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not answer within 120 s")
+
+
+@pytest.fixture()
+def served(graph: Graph) -> Iterator[tuple[subprocess.Popen[bytes], int, str]]:
+    """``serve --workers 2`` on a free port, with a viewer token; stopped after."""
     _, token = TokenStore.for_settings(get_settings()).create(Role.VIEWER, name="serve test")
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(WORKERS)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 120
-        health = None
-        while health is None and time.monotonic() < deadline:
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            try:
-                health = httpx.get(f"{base}/api/health", timeout=2.0)
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        assert health is not None and health.status_code == 200
-
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, headers=headers) as client:
-            answers = [client.get("/api/stats").status_code for _ in range(20)]
-        assert answers == [200] * 20
-        assert httpx.get(f"{base}/api/stats").status_code == 401
+        _wait_for_health(f"http://127.0.0.1:{port}", server)
+        yield server, port, token
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        server.wait(timeout=90)
+
+
+def test_serve_with_two_workers_answers_and_stops(
+    served: tuple[subprocess.Popen[bytes], int, str],
+) -> None:
+    server, port, token = served
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=headers) as client:
+        answers = [client.get("/api/stats").status_code for _ in range(20)]
+    assert answers == [200] * 20
+    assert httpx.get(f"{base}/api/stats").status_code == 401
+
+    workers = _workers(server)
+    assert len(workers) == WORKERS
+    server.terminate()
+    assert server.wait(timeout=90) == 0
+    assert not any(worker.is_running() for worker in workers)
     # Every process let go of the port.
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(
+    served: tuple[subprocess.Popen[bytes], int, str],
+) -> None:
+    server, port, token = served
+    headers = {"Authorization": f"Bearer {token}"}
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(6)]
+    try:
+        for connection in connections:
+            connection.request("GET", "/api/stats", headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+            assert answer.status == 200
+        # Each keep-alive connection stays with the worker it was handed to.
+        workers = _workers(server)
+        assert sorted(_connections_held(worker, port) for worker in workers) == [3, 3]
+    finally:
+        for connection in connections:
+            connection.close()
+
+    victim = workers[0]
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=30)
+    deadline = time.monotonic() + 120
+    while {worker.pid for worker in _workers(server)} & {victim.pid} or len(
+        _workers(server)
+    ) < WORKERS:
+        assert time.monotonic() < deadline, "the dead worker was not replaced"
+        time.sleep(0.2)
+    # New connections, every other one to the replacement.
+    answers = [
+        httpx.get(f"http://127.0.0.1:{port}/api/stats", headers=headers).status_code
+        for _ in range(8)
+    ]
+    assert answers == [200] * 8
+
+
+def test_a_port_in_use_is_one_clear_line(graph: Graph) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert f"civicgraph: error: cannot listen on 127.0.0.1:{port}: Address already in use" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr

@@ -15,6 +15,15 @@ A header reads::
     // params: $community_id (optional: one community only)
     // row: node_id, name, kind, community_id, detail — one residential area
     //      that no area_branch LEADS
+
+A rule several queries share is written once, as a fragment in
+``queries/cypher/fragments/``, and a query includes it with a line of its own::
+
+    WHERE
+      // include: in_scope(node=other)
+
+The line becomes the fragment's text (its header left out) at the line's
+indentation, each ``{{argument}}`` replaced by the value the line gives.
 """
 
 from __future__ import annotations
@@ -35,6 +44,11 @@ _HEADER_LINE = re.compile(r"^//\s?(.*)$")
 _FIELD = re.compile(r"^([a-z_]+):\s*(.*)$")
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
+_INCLUDE = re.compile(
+    r"^(?P<indent>[ \t]*)//\s*include:\s*(?P<name>[a-z_]+)\((?P<arguments>[^)]*)\)[ \t]*$", re.M
+)
+_ARGUMENT = re.compile(r"^\s*([a-z_]+)\s*=\s*(\$?[A-Za-z_][A-Za-z0-9_]*)\s*$")
+_PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
 
 
 class QueryCatalogError(CivicGraphError):
@@ -90,7 +104,9 @@ def parse_header(text: str) -> dict[str, str]:
     return header
 
 
-_KNOWN_FIELDS = frozenset({"name", "audit", "severity", "zh", "en", "params", "row", "note"})
+_KNOWN_FIELDS = frozenset(
+    {"name", "audit", "severity", "zh", "en", "params", "row", "note", "fragment", "args"}
+)
 
 
 def parameters_of(text: str) -> frozenset[str]:
@@ -115,7 +131,60 @@ def load_query(name: str) -> Query:
         raise QueryCatalogError(
             f"queries/cypher/{name}.cypher: its header names {header.get('name')!r}"
         )
+    text = expand_includes(text, f"queries/cypher/{name}.cypher")
     return Query(name=name, text=text, header=header, parameters=parameters_of(text))
+
+
+@cache
+def load_fragment(name: str) -> tuple[frozenset[str], str]:
+    """Read ``queries/cypher/fragments/<name>.cypher``: its arguments (the
+    ``{{placeholders}}`` its text uses) and its text without the header.
+
+    Raises:
+        QueryCatalogError: no such fragment, or its header names another.
+    """
+    where = f"queries/cypher/fragments/{name}.cypher"
+    resource = resources.files("queries").joinpath("cypher", "fragments", f"{name}.cypher")
+    if not resource.is_file():
+        raise QueryCatalogError(f"no fragment named {name!r} in queries/cypher/fragments/")
+    text = resource.read_text(encoding="utf-8")
+    if parse_header(text).get("fragment") != name:
+        raise QueryCatalogError(f"{where}: its header must say `// fragment: {name}`")
+    lines = text.splitlines()
+    while lines and _HEADER_LINE.match(lines[0].strip()):
+        lines.pop(0)
+    body = "\n".join(lines).strip("\n")
+    return frozenset(_PLACEHOLDER.findall(body)), body
+
+
+def expand_includes(text: str, where: str) -> str:
+    """Replace each ``// include: fragment(argument=value, …)`` line of ``text``.
+
+    Raises:
+        QueryCatalogError: an unknown fragment, or arguments that are not
+            exactly the fragment's.
+    """
+
+    def included(match: re.Match[str]) -> str:
+        name = match.group("name")
+        placeholders, body = load_fragment(name)
+        given: dict[str, str] = {}
+        for argument in filter(None, (part.strip() for part in match["arguments"].split(","))):
+            pair = _ARGUMENT.match(argument)
+            if pair is None:
+                raise QueryCatalogError(
+                    f"{where}: include of {name}: {argument!r} is not `argument=value`"
+                )
+            given[pair.group(1)] = pair.group(2)
+        if given.keys() != placeholders:
+            raise QueryCatalogError(
+                f"{where}: include of {name} must give {', '.join(sorted(placeholders))}"
+                f" (it gives {', '.join(sorted(given)) or 'nothing'})"
+            )
+        filled = _PLACEHOLDER.sub(lambda placeholder: given[placeholder.group(1)], body)
+        return "\n".join(match["indent"] + line if line else line for line in filled.split("\n"))
+
+    return _INCLUDE.sub(included, text)
 
 
 def query_names() -> list[str]:

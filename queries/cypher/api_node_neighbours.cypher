@@ -1,7 +1,7 @@
 // name: api_node_neighbours
 // zh: 节点及其关联节点 · en: A node with its relationships and the nodes at their other end
 // params: $node_id (the node), $scope_id (a street or community id: the node
-//      and its neighbours only in its subtree, by the scope rule of api_node;
+//      and its neighbours only in its subtree, by the scope rule of fragments/in_scope;
 //      null for no scope), $rel_type (only this relationship type; null for
 //      all), $direction ('out', 'in' or null for both), $offset, $limit (the
 //      page)
@@ -11,56 +11,21 @@
 //      other node's id; no row when no node has the id or it lies outside the
 //      scope
 CALL () {
-  MATCH (node:Place {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:PartyOrg {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:Organization {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:Person {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:Facility {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:Category {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:Service {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:Project {id: $node_id}) RETURN node
-  UNION
-  MATCH (node:Need {id: $node_id}) RETURN node
+  // include: node_by_id(id=$node_id)
 }
 OPTIONAL MATCH (scope:Place {id: $scope_id})
 WITH node, scope
-WHERE $scope_id IS NULL OR node:Category OR (scope IS NOT NULL AND (
-  EXISTS {
-    MATCH (node)-[:HOLDS|EMPLOYED_BY|RAISED_IN|LOCATED_IN|COVERS|SERVES|LEADS|BASED_IN*0..2]->(place:Place)
-    WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
-       OR ((node:Service OR node:Project) AND EXISTS { (scope)-[:PART_OF*1..6]->(place) })
-  }
-  OR (node:Service AND NOT EXISTS { (node)-[:COVERS]->() } AND EXISTS {
-    MATCH (node)<-[:OFFERS]-()-[:BASED_IN|LEADS]->(place:Place)
-    WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
-       OR EXISTS { (scope)-[:PART_OF*1..6]->(place) }
-  })
-))
+WHERE
+  // include: in_scope(node=node)
 CALL (node, scope) {
   MATCH (node)-[relationship]-(other)
   WHERE ($rel_type IS NULL OR type(relationship) = $rel_type)
     AND ($direction IS NULL
          OR ($direction = 'out' AND startNode(relationship) = node)
          OR ($direction = 'in' AND endNode(relationship) = node))
-    AND ($scope_id IS NULL OR other:Category OR (scope IS NOT NULL AND (
-      EXISTS {
-        MATCH (other)-[:HOLDS|EMPLOYED_BY|RAISED_IN|LOCATED_IN|COVERS|SERVES|LEADS|BASED_IN*0..2]->(place:Place)
-        WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
-           OR ((other:Service OR other:Project) AND EXISTS { (scope)-[:PART_OF*1..6]->(place) })
-      }
-      OR (other:Service AND NOT EXISTS { (other)-[:COVERS]->() } AND EXISTS {
-        MATCH (other)<-[:OFFERS]-()-[:BASED_IN|LEADS]->(place:Place)
-        WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
-           OR EXISTS { (scope)-[:PART_OF*1..6]->(place) }
-      })
-    )))
+    AND (
+      // include: in_scope(node=other)
+    )
   WITH relationship, other,
        CASE WHEN startNode(relationship) = node THEN 'out' ELSE 'in' END AS direction
   ORDER BY type(relationship), direction DESC, other.id

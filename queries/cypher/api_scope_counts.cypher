@@ -2,7 +2,7 @@
 // zh: 授权范围内的节点数 · en: Nodes by label within a street or community
 // params: $scope_id (the street or community)
 // row: label, count — how many nodes in the scope carry each label (the
-//      scope rule of api_node: the places of the subtree and what is anchored
+//      scope rule of fragments/in_scope: the places of the subtree and what is anchored
 //      on them, with the services and projects that serve it from above;
 //      categories, a shared taxonomy, are not counted)
 MATCH (scope:Place {id: $scope_id})

@@ -39,18 +39,8 @@ WITH node, max(score) AS score
 WHERE $label IS NULL OR $label IN labels(node)
 OPTIONAL MATCH (scope:Place {id: $scope_id})
 WITH node, score, scope
-WHERE $scope_id IS NULL OR node:Category OR (scope IS NOT NULL AND (
-  EXISTS {
-    MATCH (node)-[:HOLDS|EMPLOYED_BY|RAISED_IN|LOCATED_IN|COVERS|SERVES|LEADS|BASED_IN*0..2]->(place:Place)
-    WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
-       OR ((node:Service OR node:Project) AND EXISTS { (scope)-[:PART_OF*1..6]->(place) })
-  }
-  OR (node:Service AND NOT EXISTS { (node)-[:COVERS]->() } AND EXISTS {
-    MATCH (node)<-[:OFFERS]-()-[:BASED_IN|LEADS]->(place:Place)
-    WHERE EXISTS { (place)-[:PART_OF*0..6]->(scope) }
-       OR EXISTS { (scope)-[:PART_OF*1..6]->(place) }
-  })
-))
+WHERE
+  // include: in_scope(node=node)
 WITH node, score
 ORDER BY score DESC, node.name, node.id
 WITH collect({id: node.id, name: node.name, labels: labels(node), score: score}) AS rows

@@ -1,4 +1,5 @@
-"""The query catalog: every file parses, names itself, and compiles."""
+"""The query catalog: every file parses, names itself, and compiles; shared
+fragments are included where a query asks for them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from graph.connection import Graph
 from queries.catalog import (
     QueryCatalogError,
+    expand_includes,
     load_query,
     parameters_of,
     parse_header,
@@ -71,3 +73,33 @@ def test_a_missing_parameter_is_refused_before_the_database(graph: Graph) -> Non
 def test_an_unknown_query_is_a_clear_error() -> None:
     with pytest.raises(QueryCatalogError, match="no query named"):
         load_query("no_such_query")
+
+
+def test_an_include_line_becomes_the_fragment_at_its_indentation() -> None:
+    text = "CALL () {\n    // include: node_by_id(id=$wanted)\n}\nRETURN node"
+    expanded = expand_includes(text, "sample")
+    assert "    MATCH (node:Category {id: $wanted}) RETURN node\n    UNION\n" in expanded
+    assert expanded.startswith("CALL () {\n    MATCH (node:Place {id: $wanted}) RETURN node\n")
+    assert expanded.endswith("    MATCH (node:Need {id: $wanted}) RETURN node\n}\nRETURN node")
+    assert parameters_of(expanded) == {"wanted"}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("// include: no_such_fragment(x=y)", "no fragment named 'no_such_fragment'"),
+        ("// include: in_scope()", "include of in_scope must give node \\(it gives nothing\\)"),
+        ("// include: in_scope(node=n, extra=m)", "must give node \\(it gives extra, node\\)"),
+        ("// include: in_scope(node=n.id)", "'node=n.id' is not `argument=value`"),
+    ],
+)
+def test_a_bad_include_is_a_clear_error(line: str, message: str) -> None:
+    with pytest.raises(QueryCatalogError, match=f"^sample: .*{message}|^{message}"):
+        expand_includes(f"MATCH (n)\nWHERE\n  {line}\nRETURN n", "sample")
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_every_include_is_expanded(name: str) -> None:
+    text = load_query(name).text
+    assert "// include:" not in text
+    assert "{{" not in text

@@ -2,9 +2,9 @@
 
 ``civicgraph serve --workers N`` runs N uvicorn processes. When they all wait
 on one listening socket, the kernel gives a new connection to whichever
-process wakes first, and a run of 32 keep-alive clients once ended up 25 on
-one process and 7 on the other: the 25 then waited three times as long. Here
-the parent process alone accepts, and hands each connection, by its file
+process wakes first, which can leave one process with most of the keep-alive
+connections and their clients waiting several times as long. Here the parent
+process alone accepts, and hands each connection, by its file
 descriptor over a Unix socket, to the next worker in turn, so that N workers
 hold the connections N ways evenly. A worker serves the connections it is
 handed with uvicorn's own HTTP protocol, exactly as if it had accepted them.
@@ -16,8 +16,8 @@ exits), and waits for them.
 
 Each server process also keeps Python's cyclic garbage collector off the
 objects built at startup and runs it less often (:func:`steady_collector`):
-collections that walked every object of the application were the slowest
-requests' main delay.
+a collection that walks every object of the application delays every request
+waiting behind it.
 """
 
 from __future__ import annotations

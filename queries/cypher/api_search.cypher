@@ -17,23 +17,10 @@ CALL () {
   WHERE toLower(node.name) CONTAINS toLower($text)
   RETURN node, score
   UNION
-  MATCH (node:Place {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:PartyOrg {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:Organization {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:Person {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:Facility {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:Category {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:Service {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:Project {id: $text}) RETURN node, 1000.0 AS score
-  UNION
-  MATCH (node:Need {id: $text}) RETURN node, 1000.0 AS score
+  CALL () {
+    // include: node_by_id(id=$text)
+  }
+  RETURN node, 1000.0 AS score
 }
 WITH node, max(score) AS score
 WHERE $label IS NULL OR $label IN labels(node)

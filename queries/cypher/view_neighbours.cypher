@@ -15,7 +15,5 @@ WITH DISTINCT other
 ORDER BY other.id
 LIMIT $limit
 RETURN elementId(other) AS element_id,
-       other {.*, labels: labels(other), phone: null, title: null,
-              category: [(other)-[:IN_CATEGORY]->(category:Category)
-                         | trim(coalesce(category.name_zh, category.name) + ' '
-                                + coalesce(category.name_en, ''))][0]} AS record
+       // include: view_record(node=other)
+       AS record

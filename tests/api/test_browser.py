@@ -27,11 +27,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from api.main import create_app
 from bench.views import CHROMIUM, VIEWPORT, is_local, launch, serving
 from graph.connection import Graph
-from graph.introspect import delete_everything
 from graph.schema import Label
 from graph.settings import Settings
-from loaders.load import load_workbook
-from loaders.scenario import write_scenario
 from loaders.scenario_profiles import REFERENCE_DATE
 from tests.api.conftest import Tokens
 from visualize.views import community_graph, community_view, overview_view, parse_labels
@@ -79,16 +76,6 @@ NODE_ON_SCREEN = """
 """
 
 VIEW_DATA = "() => JSON.parse(document.getElementById('civicgraph-data').textContent)"
-
-
-@pytest.fixture(scope="module")
-def jining(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    """The graph holding the jining scenario (and nothing else)."""
-    folder = tmp_path_factory.mktemp("jining")
-    write_scenario("jining", folder)
-    delete_everything(graph)
-    load_workbook(graph, folder)
-    return graph
 
 
 @pytest.fixture(scope="module")

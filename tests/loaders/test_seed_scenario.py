@@ -10,22 +10,10 @@ import sys
 import pytest
 
 from graph.connection import Graph
-from graph.introspect import check_nodes, delete_everything
+from graph.introspect import check_nodes
 from graph.schema import Label
-from loaders.load import load_workbook
-from loaders.scenario import write_scenario
 from loaders.seed_facts import LIANGSHAN, SEED_FIGURES, WENSHANG, Comparison, seed_check
 from queries.stats import collect_stats
-
-
-@pytest.fixture(scope="module")
-def jining(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    """The shared test database holding the jining scenario, loaded once."""
-    folder = tmp_path_factory.mktemp("jining")
-    write_scenario("jining", folder)
-    delete_everything(graph)
-    load_workbook(graph, folder)
-    return graph
 
 
 @pytest.mark.slow

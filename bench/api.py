@@ -58,7 +58,8 @@ class Tally:
         return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port of 127.0.0.1 nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -140,7 +141,12 @@ async def _load(port: int, requests: list[bytes], clients: int, seconds: float) 
     return tally
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Wait until the ``civicgraph serve`` at ``base`` answers ``/api/health``.
+
+    Raises:
+        RuntimeError: it exited, or did not answer within ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -164,7 +170,7 @@ def bench_api(graph: Graph, home: Path) -> list[Metric]:
         f"/api/nodes/{node_id}" for node_id in node_ids
     ]
     _, token = TokenStore(home / "tokens.json").create(Role.ADMIN, name="benchmark")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
     environment["CIVICGRAPH_HOME"] = str(home)
@@ -184,7 +190,7 @@ def bench_api(graph: Graph, home: Path) -> list[Metric]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_until_up(base, server)
+        wait_until_up(base, server)
         requests = [_request(path, token, port) for path in paths]
         asyncio.run(_load(port, requests, 4, 3.0))
         baseline = asyncio.run(_load(port, requests, 1, BASELINE_SECONDS))

@@ -12,22 +12,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 
 from api.tokens import Role, TokenStore
+from bench.api import free_port, wait_until_up
 from graph.connection import Graph
 from graph.settings import get_settings
 
 WORKERS = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _workers(server: subprocess.Popen[bytes]) -> list[psutil.Process]:
@@ -44,31 +40,32 @@ def _connections_held(worker: psutil.Process, port: int) -> int:
     )
 
 
-def _wait_for_health(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.stderr.read() if server.stderr else ""
-        try:
-            if httpx.get(f"{base}/api/health", timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server did not answer within 120 s")
-
-
 @pytest.fixture()
-def served(graph: Graph) -> Iterator[tuple[subprocess.Popen[bytes], int, str]]:
+def served(graph: Graph, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, str]]:
     """``serve --workers 2`` on a free port, with a viewer token; stopped after."""
     _, token = TokenStore.for_settings(get_settings()).create(Role.VIEWER, name="serve test")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(WORKERS)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(WORKERS),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=output,
+        )
     try:
-        _wait_for_health(f"http://127.0.0.1:{port}", server)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}", server)
+        except RuntimeError as error:
+            raise AssertionError(f"{error}:\n{log.read_text(errors='replace')}") from error
         yield server, port, token
     finally:
         server.terminate()
@@ -138,7 +135,16 @@ def test_a_port_in_use_is_one_clear_line(graph: Graph) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(WORKERS),
+            ],
             capture_output=True,
             text=True,
             timeout=120,

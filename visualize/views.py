@@ -18,7 +18,7 @@ transform it themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -52,7 +52,9 @@ __all__ = [
     "NEIGHBOUR_LIMIT",
     "OVERVIEW_SCOPES",
     "Redaction",
+    "ViewChoice",
     "ViewInputError",
+    "build_view",
     "community_graph",
     "community_view",
     "find_node",
@@ -599,3 +601,103 @@ def overview_view(
         url_template=community_url,
     )
     return prepare(view, max_nodes)
+
+
+# One of the three
+
+
+@dataclass(frozen=True)
+class ViewChoice:
+    """A view as the explorer's page and ``civicgraph explore`` ask for one:
+    exactly one of ``center`` (with ``depth``), ``community`` (with
+    ``include_needs``) and ``overview``, with the options the views share."""
+
+    center: str | None = None
+    depth: int = 1
+    community: str | None = None
+    include_needs: bool = False
+    overview: str | None = None
+    labels: Iterable[Label] | None = None
+    max_nodes: int = DEFAULT_MAX_NODES
+    findings: bool = True
+    as_of: date | None = None
+
+    def check(self) -> None:
+        """Raise :class:`ViewInputError` unless exactly one view is named."""
+        named = [
+            name
+            for name, value in (
+                ("center", self.center),
+                ("community", self.community),
+                ("overview", self.overview),
+            )
+            if value
+        ]
+        if len(named) != 1:
+            raise ViewInputError(
+                "give exactly one of center, community or overview"
+                + (f" (got {', '.join(named)})" if named else "")
+            )
+
+
+def build_view(
+    graph: Graph,
+    choice: ViewChoice,
+    *,
+    scope_id: str | None = None,
+    redact: Redaction | None = None,
+    community_url: str = COMMUNITY_FILE_URL,
+    report: AuditReport | None = None,
+) -> ViewGraph:
+    """Build the view ``choice`` names.
+
+    Args:
+        graph: the connection.
+        choice: the view and its options.
+        scope_id: the caller's street or community (``None``: all).
+        redact: applied to a neighbourhood or community view before it is capped.
+        community_url: an overview's links to its communities.
+        report: an audit already run, shared by several views.
+
+    Raises:
+        ViewInputError: ``choice`` names no view or more than one, or a bad value.
+        NotFoundError: the node is unknown or outside the caller's scope.
+    """
+    choice.check()
+    if choice.center:
+        return neighbourhood_view(
+            graph,
+            choice.center,
+            choice.depth,
+            choice.labels,
+            scope_id=scope_id,
+            redact=redact,
+            max_nodes=choice.max_nodes,
+            findings=choice.findings,
+            as_of=choice.as_of,
+            report=report,
+        )
+    if choice.community:
+        return community_view(
+            graph,
+            choice.community,
+            include_needs=choice.include_needs,
+            labels=choice.labels,
+            scope_id=scope_id,
+            redact=redact,
+            max_nodes=choice.max_nodes,
+            findings=choice.findings,
+            as_of=choice.as_of,
+            report=report,
+        )
+    assert choice.overview
+    return overview_view(
+        graph,
+        choice.overview,
+        community_url=community_url,
+        caller_scope_id=scope_id,
+        max_nodes=choice.max_nodes,
+        findings=choice.findings,
+        as_of=choice.as_of,
+        report=report,
+    )

@@ -12,6 +12,7 @@ to it; those pages are written too (one audit serves them all), unless
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,25 +20,17 @@ import typer
 
 from api.console import JsonOption, app, console, print_json, say
 from graph.connection import get_graph
-from graph.errors import CivicGraphError
 from queries.audit import parse_date, run_audit
 from visualize.model import ViewGraph
 from visualize.render import write_html
 from visualize.views import (
     COMMUNITY_FILE_URL,
     DEFAULT_MAX_NODES,
-    community_view,
-    neighbourhood_view,
+    ViewChoice,
+    build_view,
     overview_rollups,
-    overview_view,
     parse_labels,
 )
-
-
-class ExploreInputError(CivicGraphError):
-    """The options do not name exactly one view."""
-
-    exit_code = 2
 
 
 @app.command("explore")
@@ -79,68 +72,33 @@ def explore_command(
     json_output: JsonOption = False,
 ) -> None:
     """Write an interactive view as an offline HTML page (探索: 关系网、组织架构、总览)."""
-    chosen = [
-        name
-        for name, value in (
-            ("--center", center),
-            ("--community", community),
-            ("--overview", overview),
-        )
-        if value is not None
-    ]
-    if len(chosen) != 1:
-        raise ExploreInputError(
-            "give exactly one of --center ID, --community ID or --overview ID"
-            + (f" (got {', '.join(chosen)})" if chosen else "")
-        )
-    keep = parse_labels(labels)
-    day = parse_date(as_of) if as_of is not None else None
+    choice = ViewChoice(
+        center=center,
+        depth=depth,
+        community=community,
+        include_needs=needs,
+        overview=overview,
+        labels=parse_labels(labels),
+        max_nodes=max_nodes,
+        findings=findings,
+        as_of=parse_date(as_of) if as_of is not None else None,
+    )
+    choice.check()
     graph = get_graph(echo=say)
-    written: list[dict[str, Any]] = []
-    if center is not None:
-        view = neighbourhood_view(
-            graph, center, depth, keep, max_nodes=max_nodes, findings=findings, as_of=day
-        )
-        written.append(_write(view, out))
-    elif community is not None:
-        view = community_view(
-            graph,
-            community,
-            include_needs=needs,
-            labels=keep,
-            max_nodes=max_nodes,
-            findings=findings,
-            as_of=day,
-        )
-        written.append(_write(view, out))
-    else:
-        assert overview is not None
-        # One audit for the overview and all its community pages.
-        report = run_audit(graph, as_of=day) if findings else None
-        view = overview_view(
-            graph, overview, max_nodes=max_nodes, findings=findings, as_of=day, report=report
-        )
-        written.append(_write(view, out))
-        if communities:
-            _, rollups = overview_rollups(graph, overview, findings=False)
-            for rollup in rollups:
-                page = community_view(
-                    graph,
-                    rollup.id,
-                    include_needs=needs,
-                    labels=keep,
-                    max_nodes=max_nodes,
-                    findings=findings,
-                    as_of=day,
-                    report=report,
-                )
-                target = out.parent / COMMUNITY_FILE_URL.format(id=rollup.id)
-                if target.parent != out.parent:
-                    # An id with a path separator cannot be a file next to the
-                    # overview; its link stays dead rather than writing elsewhere.
-                    say(f"skipped community {rollup.id!r}: its id cannot be a file name")
-                    continue
-                written.append(_write(page, target))
+    # An overview and all its community pages share one audit.
+    report = run_audit(graph, as_of=choice.as_of) if choice.overview and choice.findings else None
+    written = [_write(build_view(graph, choice, report=report), out)]
+    if choice.overview and communities:
+        _, rollups = overview_rollups(graph, choice.overview, findings=False)
+        for rollup in rollups:
+            target = out.parent / COMMUNITY_FILE_URL.format(id=rollup.id)
+            if target.parent != out.parent:
+                # An id with a path separator cannot be a file next to the
+                # overview; its link stays dead rather than writing elsewhere.
+                say(f"skipped community {rollup.id!r}: its id cannot be a file name")
+                continue
+            page = replace(choice, overview=None, community=rollup.id)
+            written.append(_write(build_view(graph, page, report=report), target))
     if json_output:
         print_json({"written": written})
         return

@@ -47,14 +47,7 @@ from queries.nodes import MAX_PAGE
 from visualize.model import ViewGraph, primary_label
 from visualize.render import render_fragment, vis_network_js
 from visualize.transforms import DEFAULT_MAX_NODES, MIN_MAX_NODES
-from visualize.views import (
-    MAX_DEPTH,
-    ViewInputError,
-    community_view,
-    neighbourhood_view,
-    overview_view,
-    parse_labels,
-)
+from visualize.views import MAX_DEPTH, ViewChoice, build_view, parse_labels
 
 PREFIX = ""
 """The pages live at the site's root, beside ``/api``."""
@@ -419,50 +412,24 @@ def explore_page(
         "as_of": as_of.isoformat() if as_of else None,
         "max_nodes": max_nodes,
     }
-    chosen = [key for key in ("center", "community", "overview") if state[key]]
-    if not chosen:
+    if not (state["center"] or state["community"] or state["overview"]):
         return _page("pages/explore.html", token=token, state=state, fragment=None, view=None)
+    link = COMMUNITY_PAGE_URL + (f"&as_of={as_of.isoformat()}" if as_of else "")
     try:
-        if len(chosen) > 1:
-            raise ViewInputError("give one of center, community or overview")
-        keep = parse_labels(labels)
-        redact = _masking(token)
-        if center:
-            view = neighbourhood_view(
-                graph,
-                center,
-                depth,
-                keep,
-                scope_id=token.scope_id,
-                redact=redact,
-                max_nodes=max_nodes,
-                findings=findings,
-                as_of=as_of,
-            )
-        elif community:
-            view = community_view(
-                graph,
-                community,
-                include_needs=needs,
-                labels=keep,
-                scope_id=token.scope_id,
-                redact=redact,
-                max_nodes=max_nodes,
-                findings=findings,
-                as_of=as_of,
-            )
-        else:
-            assert overview is not None
-            link = COMMUNITY_PAGE_URL + (f"&as_of={as_of.isoformat()}" if as_of else "")
-            view = overview_view(
-                graph,
-                overview,
-                community_url=link,
-                caller_scope_id=token.scope_id,
-                max_nodes=max_nodes,
-                findings=findings,
-                as_of=as_of,
-            )
+        choice = ViewChoice(
+            center=center,
+            depth=depth,
+            community=community,
+            include_needs=needs,
+            overview=overview,
+            labels=parse_labels(labels),
+            max_nodes=max_nodes,
+            findings=findings,
+            as_of=as_of,
+        )
+        view = build_view(
+            graph, choice, scope_id=token.scope_id, redact=_masking(token), community_url=link
+        )
     except CivicGraphError as error:
         return _error_page(error, token, "/explore")
     fragment = Markup(render_fragment(view, dom_id="civicgraph", show_title=True))

@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import neo4j
 import neo4j.time
 
-from graph.connection import Graph
+from graph.connection import Graph, Record
 from graph.errors import NotFoundError
 from graph.schema import SEARCH_INDEX, Label, RelType
 from queries.catalog import run, run_in
@@ -188,7 +188,10 @@ def get_node(graph: Graph, node_id: str, scope_id: str | None = None) -> NodeDet
     rows = run(graph, "api_node", {"node_id": node_id, "scope_id": scope_id})
     if not rows:
         raise NotFoundError(node_id)
-    row = rows[0]
+    return _node_detail(rows[0])
+
+
+def _node_detail(row: Record) -> NodeDetail:
     return NodeDetail(
         id=str(row["id"]), labels=sorted(row["labels"]), properties=plain(row["properties"])
     )
@@ -240,9 +243,7 @@ def node_with_neighbours(
     if not rows:
         raise NotFoundError(node_id)
     row = rows[0]
-    node = NodeDetail(
-        id=str(row["id"]), labels=sorted(row["labels"]), properties=plain(row["properties"])
-    )
+    node = _node_detail(row)
     items = [
         Neighbour(
             direction=item["direction"],

@@ -26,6 +26,19 @@ from graph.settings import get_settings
 WORKERS = 2
 
 
+def _serve_command(port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "api.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(WORKERS),
+    ]
+
+
 def _workers(server: subprocess.Popen[bytes]) -> list[psutil.Process]:
     """The parent's worker processes (not multiprocessing's resource tracker)."""
     children = psutil.Process(server.pid).children()
@@ -48,16 +61,7 @@ def served(graph: Graph, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byte
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(WORKERS),
-            ],
+            _serve_command(port),
             stdout=subprocess.DEVNULL,
             stderr=output,
         )
@@ -135,16 +139,7 @@ def test_a_port_in_use_is_one_clear_line(graph: Graph) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(WORKERS),
-            ],
+            _serve_command(port),
             capture_output=True,
             text=True,
             timeout=120,

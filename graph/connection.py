@@ -1,16 +1,28 @@
-"""The connection to Neo4j: one driver per process, read and write helpers on
-managed transactions, and the translation of driver errors into civicgraph's.
+"""The connection to Neo4j: one driver per process, read and write helpers,
+and the translation of driver errors into civicgraph's.
 
 With ``NEO4J_URI`` set, the driver goes there (``bolt://``, ``neo4j://`` or
 ``neo4j+s://``: a server, a cluster or Aura, unchanged). With it unset, the
 project's local Neo4j is used, started first if it is not running. Reads go
-through ``execute_read`` so that a cluster routes them to its readers; both
-kinds are retried by the driver on transient errors.
+in read sessions, so that a cluster routes them to its readers.
+
+A read of one query runs as an auto-commit transaction: it costs the server
+less than an explicit one (no separate commit), and a single read needs no
+more. Writes run in managed transactions. Both are retried on transient
+errors for up to :data:`RETRY_SECONDS` (the driver retries the managed ones,
+:func:`retry_delays` the reads).
+
+The API also opens an :class:`AsyncGraph` beside its :class:`Graph` (see
+:meth:`Graph.open_async`): its hottest routes run on the event loop without
+a thread. It asks the same catalog queries the same way.
 """
 
 from __future__ import annotations
 
+import asyncio
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +47,19 @@ Record = dict[str, Any]
 
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
+RETRY_SECONDS = 30.0
+"""How long a query is retried on transient errors (a leader switch, a
+server not yet up) before its error is reported."""
+
+_DRIVER_OPTIONS: dict[str, Any] = {
+    "connection_timeout": 10.0,
+    "connection_acquisition_timeout": 30.0,
+    "max_transaction_retry_time": RETRY_SECONDS,
+    "user_agent": "civicgraph",
+    "notifications_min_severity": "OFF",
+}
+"""The options of every driver civicgraph opens, synchronous or not."""
+
 
 class QueryError(CivicGraphError):
     """The database refused a query (a bug in civicgraph, or a constraint)."""
@@ -53,6 +78,7 @@ class Graph:
     driver: neo4j.Driver
     database: str | None
     uri: str
+    auth: tuple[str, str] = field(default=("", ""), repr=False)
     _closed: bool = field(default=False, repr=False)
 
     def read(
@@ -78,7 +104,9 @@ class Graph:
     def query(
         self, text: str, parameters: Mapping[str, Any] | None = None, *, write: bool = False
     ) -> list[Record]:
-        """Run one query in a managed transaction and return its rows as dicts.
+        """Run one query and return its rows as dicts: a read as an
+        auto-commit transaction in a read session, a write in a managed write
+        transaction; both retried on transient errors.
 
         Args:
             text: the Cypher text: a query file's or the schema's, never user input.
@@ -86,11 +114,29 @@ class Graph:
             write: run it as a write transaction.
         """
         params = dict(parameters or {})
+        if write:
+            return self.write(lambda tx: [record.data() for record in tx.run(text, params)])
+        with translated_errors(self.uri):
+            for delay in retry_delays():
+                try:
+                    with self.driver.session(
+                        database=self.database, default_access_mode=neo4j.READ_ACCESS
+                    ) as session:
+                        return [record.data() for record in session.run(text, params)]
+                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
+                    if delay is None or not error.is_retryable():
+                        raise
+                time.sleep(delay)
+        raise AssertionError("retry_delays() ends with None")
 
-        def work(tx: neo4j.ManagedTransaction) -> list[Record]:
-            return [record.data() for record in tx.run(text, params)]
+    def open_async(self) -> AsyncGraph:
+        """An :class:`AsyncGraph` to the same database, with the same user.
 
-        return self.write(work) if write else self.read(work)
+        Its driver makes its connections in the event loop that first uses it:
+        use it from one loop only, and close it there.
+        """
+        driver = neo4j.AsyncGraphDatabase.driver(self.uri, auth=self.auth, **_DRIVER_OPTIONS)
+        return AsyncGraph(driver=driver, database=self.database, uri=self.uri)
 
     @contextmanager
     def session(self) -> Iterator[neo4j.Session]:
@@ -108,6 +154,61 @@ class Graph:
         if not self._closed:
             self.driver.close()
             self._closed = True
+
+
+@dataclass
+class AsyncGraph:
+    """An open asynchronous connection, for code that runs on an event loop.
+
+    Attributes:
+        driver: the official asynchronous driver.
+        database: the database name, or ``None`` for the server's default.
+        uri: where the driver points, for messages.
+    """
+
+    driver: neo4j.AsyncDriver
+    database: str | None
+    uri: str
+
+    async def query(self, text: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
+        """Run one reading query and return its rows as dicts, as
+        :meth:`Graph.query` does."""
+        params = dict(parameters or {})
+        with translated_errors(self.uri):
+            for delay in retry_delays():
+                try:
+                    async with self.driver.session(
+                        database=self.database, default_access_mode=neo4j.READ_ACCESS
+                    ) as session:
+                        result = await session.run(text, params)
+                        return [record.data() async for record in result]
+                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
+                    if delay is None or not error.is_retryable():
+                        raise
+                await asyncio.sleep(delay)
+        raise AssertionError("retry_delays() ends with None")
+
+    async def close(self) -> None:
+        """Close the driver."""
+        await self.driver.close()
+
+
+def retry_delays(
+    seconds: float = RETRY_SECONDS, first: float = 0.5, jitter: float = 0.2
+) -> Iterator[float | None]:
+    """The pauses between attempts of a query retried on transient errors:
+    doubling from ``first`` (each within ``jitter`` of its value) while the
+    attempts have taken less than ``seconds``, then ``None`` for the last.
+
+    The caller tries once per value, sleeping the value after a transient
+    failure; ``None`` means the attempt just made was the last.
+    """
+    started = time.monotonic()
+    delay = first
+    while time.monotonic() - started < seconds:
+        yield delay * (1 + jitter * (2 * random.random() - 1))
+        delay *= 2
+    yield None
 
 
 @contextmanager
@@ -175,18 +276,12 @@ def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph
         assert status.uri is not None
         uri, user, password = status.uri, LOCAL_USER, local.password()
     try:
-        driver = neo4j.GraphDatabase.driver(
-            uri,
-            auth=(user, password),
-            connection_timeout=10.0,
-            connection_acquisition_timeout=30.0,
-            max_transaction_retry_time=30.0,
-            user_agent="civicgraph",
-            notifications_min_severity="OFF",
-        )
+        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), **_DRIVER_OPTIONS)
     except (ValueError, neo4j_errors.ConfigurationError) as error:
         raise ConfigurationError(f"NEO4J_URI={uri!r}: {_first_line(error)}") from error
-    graph = Graph(driver=driver, database=settings.neo4j_database or None, uri=uri)
+    graph = Graph(
+        driver=driver, database=settings.neo4j_database or None, uri=uri, auth=(user, password)
+    )
     try:
         with translated_errors(uri):
             driver.verify_connectivity()

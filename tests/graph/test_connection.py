@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
 from pydantic import SecretStr
 
-from graph.connection import Graph, QueryError, connect
+from graph.connection import Graph, QueryError, Record, connect, retry_delays
 from graph.ddl import constraint_name, ensure_schema, index_name
 from graph.errors import ConfigurationError, DatabaseUnavailableError
 from graph.introspect import check_nodes, constraint_names, count_nodes, index_names
@@ -26,6 +27,35 @@ def test_write_then_read_back_over_bolt(empty_graph: Graph) -> None:
         ("p1", "张建国"),
         ("p2", "李秀英"),
     }
+
+
+def test_the_asynchronous_twin_reads_the_same_rows(empty_graph: Graph) -> None:
+    empty_graph.query(WRITE_PERSON, {"id": "p1", "name": "张建国"}, write=True)
+    read = "MATCH (person:Person {id: $id}) RETURN person.name AS name, person {.id} AS map"
+
+    async def twin_reads() -> tuple[list[Record], str]:
+        twin = empty_graph.open_async()
+        try:
+            rows = await twin.query(read, {"id": "p1"})
+            try:
+                await twin.query("RETURN $missing AS value")
+            except QueryError as error:
+                return rows, str(error)
+            return rows, "no error"
+        finally:
+            await twin.close()
+
+    rows, refused = asyncio.run(twin_reads())
+    assert (
+        rows == empty_graph.query(read, {"id": "p1"}) == [{"name": "张建国", "map": {"id": "p1"}}]
+    )
+    assert refused.startswith("Neo4j refused a query: ")
+
+
+def test_retries_double_their_pause_and_end() -> None:
+    pauses = retry_delays(seconds=60.0, first=0.5, jitter=0.0)
+    assert [next(pauses) for _ in range(4)] == [0.5, 1.0, 2.0, 4.0]
+    assert list(retry_delays(seconds=0.0)) == [None]
 
 
 def test_ensure_schema_creates_every_constraint_and_index(graph: Graph) -> None:

@@ -24,20 +24,26 @@ A rule several queries share is written once, as a fragment in
 
 The line becomes the fragment's text (its header left out) at the line's
 indentation, each ``{{argument}}`` replaced by the value the line gives.
+
+A question that the API answers on its event loop as well as elsewhere is
+written once, as a generator of :class:`Ask` (see :data:`Steps`): it yields
+each catalog query it needs, is sent the rows, and returns its answer.
+:func:`answer` runs it on a :class:`~graph.connection.Graph`,
+:func:`answer_async` on an :class:`~graph.connection.AsyncGraph`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 
-from graph.connection import Graph, Record
+from graph.connection import AsyncGraph, Graph, Record
 from graph.errors import CivicGraphError
 
 _HEADER_LINE = re.compile(r"^//\s?(.*)$")
@@ -49,6 +55,8 @@ _INCLUDE = re.compile(
 )
 _ARGUMENT = re.compile(r"^\s*([a-z_]+)\s*=\s*(\$?[A-Za-z_][A-Za-z0-9_]*)\s*$")
 _PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
+
+T = TypeVar("T")
 
 
 class QueryCatalogError(CivicGraphError):
@@ -65,12 +73,17 @@ class Query:
         header: the header's fields (``name``, ``audit``, ``zh``, ``params``, ``row`` …);
             a field continued on indented comment lines is joined with spaces.
         parameters: every ``$parameter`` the text uses.
+        statement: what is sent to Neo4j: the text without its comments and
+            blank lines. Neo4j reads the whole text of every query it is sent
+            and keys its plan cache on it, so the header would cost it time
+            on every call.
     """
 
     name: str
     text: str
     header: Mapping[str, str] = field(default_factory=dict)
     parameters: frozenset[str] = frozenset()
+    statement: str = ""
 
     @property
     def doc(self) -> str:
@@ -109,6 +122,15 @@ _KNOWN_FIELDS = frozenset(
 )
 
 
+def without_comments(text: str) -> str:
+    """A Cypher text with its ``//`` comments (not those in strings) and its
+    blank lines left out."""
+    code = _STRING_OR_COMMENT.sub(
+        lambda found: "" if found.group().startswith("//") else found.group(), text
+    )
+    return "\n".join(line.rstrip() for line in code.splitlines() if line.strip())
+
+
 def parameters_of(text: str) -> frozenset[str]:
     """The ``$parameters`` a Cypher text uses (not those in strings or comments)."""
     code = _STRING_OR_COMMENT.sub(" ", text)
@@ -132,7 +154,13 @@ def load_query(name: str) -> Query:
             f"queries/cypher/{name}.cypher: its header names {header.get('name')!r}"
         )
     text = expand_includes(text, f"queries/cypher/{name}.cypher")
-    return Query(name=name, text=text, header=header, parameters=parameters_of(text))
+    return Query(
+        name=name,
+        text=text,
+        header=header,
+        parameters=parameters_of(text),
+        statement=without_comments(text),
+    )
 
 
 @cache
@@ -219,7 +247,7 @@ def run(graph: Graph, name: str, parameters: Mapping[str, Any] | None = None) ->
         QueryCatalogError: unknown query or missing parameters.
     """
     query = load_query(name)
-    return graph.query(query.text, _checked(query, parameters or {}))
+    return graph.query(query.statement, _checked(query, parameters or {}))
 
 
 def run_in(
@@ -228,10 +256,59 @@ def run_in(
     """Run a catalog query inside a transaction the caller manages (e.g. to
     read and write in one transaction)."""
     query = load_query(name)
-    return [record.data() for record in tx.run(query.text, _checked(query, parameters or {}))]
+    return [record.data() for record in tx.run(query.statement, _checked(query, parameters or {}))]
 
 
 def write(graph: Graph, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
     """Run a catalog query that writes, in a write transaction."""
     query = load_query(name)
-    return graph.query(query.text, _checked(query, parameters or {}), write=True)
+    return graph.query(query.statement, _checked(query, parameters or {}), write=True)
+
+
+async def run_async(
+    graph: AsyncGraph, name: str, parameters: Mapping[str, Any] | None = None
+) -> list[Record]:
+    """:func:`run` on an asynchronous connection."""
+    query = load_query(name)
+    return await graph.query(query.statement, _checked(query, parameters or {}))
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One catalog query a question asks, with its values.
+
+    Attributes:
+        name: the query's name.
+        parameters: its values.
+    """
+
+    name: str
+    parameters: Mapping[str, Any]
+
+
+Steps = Generator[Ask, list[Record], T]
+"""A question: it yields each :class:`Ask`, is sent that query's rows, and
+returns its answer. Each query is one read."""
+
+
+def answer(graph: Graph, steps: Steps[T]) -> T:
+    """Run a question's queries on ``graph``, one after the other, and return
+    its answer (or raise what it raises)."""
+    try:
+        ask = next(steps)
+        while True:
+            ask = steps.send(run(graph, ask.name, ask.parameters))
+    except StopIteration as finished:
+        result: T = finished.value
+        return result
+
+
+async def answer_async(graph: AsyncGraph, steps: Steps[T]) -> T:
+    """:func:`answer` on an asynchronous connection."""
+    try:
+        ask = next(steps)
+        while True:
+            ask = steps.send(await run_async(graph, ask.name, ask.parameters))
+    except StopIteration as finished:
+        result: T = finished.value
+        return result

@@ -37,8 +37,8 @@ import neo4j
 from graph.connection import Graph, Record
 from graph.errors import NotFoundError
 from graph.schema import ZH, Label, NeedStatus, ProjectStatus
-from queries.catalog import run, run_in
-from queries.nodes import visible_nodes_in
+from queries.catalog import Ask, Steps, answer, run, run_in
+from queries.nodes import visible_nodes_steps
 
 
 class CategoryMatch(StrEnum):
@@ -415,14 +415,19 @@ def _matches(
 
 
 def candidates(graph: Graph, need_id: str, scope_id: str | None = None) -> NeedCandidates:
-    """The ranked candidates of one need (``civicgraph candidates``).
+    """The ranked candidates of one need (``civicgraph candidates``):
+    :func:`candidates_steps` on ``graph``."""
+    return answer(graph, candidates_steps(need_id, scope_id))
+
+
+def candidates_steps(need_id: str, scope_id: str | None = None) -> Steps[NeedCandidates]:
+    """The ranked candidates of one need.
 
     A need that is not open still gets its list, with a note saying it is for
     reference only (``note_zh``/``note_en``); the resource it is assigned to
     counts that need in its load like any other.
 
     Args:
-        graph: the connection.
         need_id: the need's id.
         scope_id: the caller's street or community (``None``: no scope); a
             need outside it is treated as one that does not exist.
@@ -430,21 +435,15 @@ def candidates(graph: Graph, need_id: str, scope_id: str | None = None) -> NeedC
     Raises:
         NotFoundError: no need has that id, or it lies outside the scope.
     """
-    coverage = graph.read(_visible_coverage, need_id, scope_id)
+    if scope_id is not None:
+        visible = yield from visible_nodes_steps([need_id], scope_id)
+        if Label.NEED.value not in visible.get(need_id, []):
+            raise NotFoundError(need_id, "need")
+    rows = yield Ask("match_candidates", {"need_ids": [need_id], "details": True})
+    coverage = coverage_from_row(rows[0] if rows else None)
     if not coverage.needs:
         raise NotFoundError(need_id, "need")
     return coverage.of(need_id)
-
-
-def _visible_coverage(tx: neo4j.ManagedTransaction, need_id: str, scope_id: str | None) -> Coverage:
-    """One need's coverage, empty when the need lies outside the scope; the
-    scope is checked in the same transaction (without one, every need is
-    visible and the coverage query alone finds whether it exists)."""
-    if scope_id is not None and Label.NEED.value not in visible_nodes_in(
-        tx, [need_id], scope_id
-    ).get(need_id, []):
-        return Coverage()
-    return read_coverage(tx, [need_id])
 
 
 def ensure_community(graph: Graph, community_id: str | None) -> None:

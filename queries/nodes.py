@@ -28,7 +28,7 @@ import neo4j.time
 from graph.connection import Graph, Record
 from graph.errors import NotFoundError
 from graph.schema import SEARCH_INDEX, Label, RelType
-from queries.catalog import run, run_in
+from queries.catalog import Ask, Steps, answer, run, run_in
 
 MAX_PAGE = 500
 """The largest page any list returns."""
@@ -208,12 +208,30 @@ def node_with_neighbours(
     limit: int = 50,
 ) -> tuple[NodeDetail, Page[Neighbour]]:
     """A node by id, with a page of its relationships and the nodes at their
+    other end (:func:`node_with_neighbours_steps` on ``graph``)."""
+    return answer(
+        graph,
+        node_with_neighbours_steps(
+            node_id, scope_id, rel_type=rel_type, direction=direction, offset=offset, limit=limit
+        ),
+    )
+
+
+def node_with_neighbours_steps(
+    node_id: str,
+    scope_id: str | None = None,
+    *,
+    rel_type: RelType | None = None,
+    direction: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> Steps[tuple[NodeDetail, Page[Neighbour]]]:
+    """A node by id, with a page of its relationships and the nodes at their
     other end (one query).
 
     Neighbours outside the scope are left out (and not counted).
 
     Args:
-        graph: the connection.
         node_id: the node.
         scope_id: the caller's scope.
         rel_type: only relationships of this type.
@@ -228,8 +246,7 @@ def node_with_neighbours(
     _check_page(offset, limit)
     if direction not in (None, "out", "in"):
         raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
-    rows = run(
-        graph,
+    rows = yield Ask(
         "api_node_neighbours",
         {
             "node_id": node_id,
@@ -337,15 +354,27 @@ def visible_nodes(
     graph: Graph, node_ids: Sequence[str], scope_id: str | None = None
 ) -> dict[str, list[str]]:
     """Which of some ids name nodes within the scope, with their labels."""
-    rows = run(graph, "api_in_scope", {"node_ids": list(node_ids), "scope_id": scope_id})
-    return {str(row["id"]): sorted(row["labels"]) for row in rows}
+    return answer(graph, visible_nodes_steps(node_ids, scope_id))
+
+
+def visible_nodes_steps(
+    node_ids: Sequence[str], scope_id: str | None = None
+) -> Steps[dict[str, list[str]]]:
+    """:func:`visible_nodes` as a question of its own, to ask within another."""
+    rows = yield Ask("api_in_scope", {"node_ids": list(node_ids), "scope_id": scope_id})
+    return _labels_by_id(rows)
 
 
 def visible_nodes_in(
     tx: neo4j.ManagedTransaction, node_ids: Sequence[str], scope_id: str | None = None
 ) -> dict[str, list[str]]:
     """:func:`visible_nodes` inside a transaction the caller manages."""
-    rows = run_in(tx, "api_in_scope", {"node_ids": list(node_ids), "scope_id": scope_id})
+    return _labels_by_id(
+        run_in(tx, "api_in_scope", {"node_ids": list(node_ids), "scope_id": scope_id})
+    )
+
+
+def _labels_by_id(rows: list[Record]) -> dict[str, list[str]]:
     return {str(row["id"]): sorted(row["labels"]) for row in rows}
 
 

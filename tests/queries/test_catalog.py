@@ -14,6 +14,7 @@ from queries.catalog import (
     parse_header,
     query_names,
     run,
+    without_comments,
 )
 
 HEADER = """// name: sample
@@ -43,6 +44,15 @@ def test_parameters_skip_strings_and_comments() -> None:
     assert parameters_of(HEADER) == {"community_id"}
 
 
+def test_the_statement_leaves_out_comments_but_not_strings() -> None:
+    text = HEADER + "\n  RETURN '// kept' AS url // dropped\n"
+    assert without_comments(text) == (
+        "MATCH (n) WHERE n.id = $community_id\n"
+        "RETURN n.name AS name, '$not_a_parameter' AS text\n"
+        "  RETURN '// kept' AS url"
+    )
+
+
 def test_the_catalog_is_not_empty() -> None:
     assert len(query_names()) >= 19
 
@@ -61,7 +71,7 @@ def test_every_query_names_itself_and_documents_its_rows(name: str) -> None:
 def test_every_query_compiles(graph: Graph, name: str) -> None:
     query = load_query(name)
     with graph.session() as session:
-        session.run("EXPLAIN " + query.text, dict.fromkeys(query.parameters)).consume()
+        session.run("EXPLAIN " + query.statement, dict.fromkeys(query.parameters)).consume()
 
 
 def test_a_missing_parameter_is_refused_before_the_database(graph: Graph) -> None:

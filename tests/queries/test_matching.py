@@ -4,6 +4,7 @@ the exact order, distance, category match and remaining places."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -13,7 +14,8 @@ import pytest
 
 from graph.connection import Graph
 from graph.errors import NotFoundError
-from queries.matching import NeedCandidates, candidates
+from queries.catalog import answer_async
+from queries.matching import NeedCandidates, candidates, candidates_steps
 from tests.queries.matching_workbooks import LoadedWorkbook, add_row, copy_small, edit_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,6 +134,24 @@ def test_a_need_outside_the_scope_is_not_found(small: Graph) -> None:
     assert candidates(small, "N01", "S01") == candidates(small, "N01")
     with pytest.raises(NotFoundError, match="need not found: N05"):
         candidates(small, "N05", "C01")
+
+
+def test_the_event_loop_asks_the_same_question_alike(small: Graph) -> None:
+    # The API answers candidates on its event loop (candidates_steps on the
+    # asynchronous connection): the same answer, the same scope rule.
+    async def ask(need_id: str, scope_id: str | None) -> NeedCandidates | str:
+        twin = small.open_async()
+        try:
+            return await answer_async(twin, candidates_steps(need_id, scope_id))
+        except NotFoundError as error:
+            return str(error)
+        finally:
+            await twin.close()
+
+    assert asyncio.run(ask("N07", "S01")) == candidates(small, "N07", "S01")
+    assert asyncio.run(ask("N01", None)) == candidates(small, "N01")
+    assert asyncio.run(ask("N05", "C01")) == "need not found: N05"
+    assert asyncio.run(ask("N99", None)) == "need not found: N99"
 
 
 # --- variants ---------------------------------------------------------------------

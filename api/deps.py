@@ -2,7 +2,9 @@
 caller's token and role, the page asked for, and the caller's scope applied to
 the filters a route is given.
 
-``GraphDep`` is the process's one connection, opened in the app's lifespan.
+``GraphDep`` is the process's connection, opened in the app's lifespan;
+``AsyncGraphDep`` its asynchronous twin, for the routes that run on the event
+loop.
 ``ViewerToken``, ``EditorToken`` and ``AdminToken`` admit a bearer token of at
 least that role (no token or an unknown one: 401; a lesser role: 403).
 """
@@ -18,7 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ForbiddenError, UnauthorizedError
 from api.tokens import ApiToken, Role, TokenStore
-from graph.connection import Graph
+from graph.connection import AsyncGraph, Graph
 from graph.errors import NotFoundError
 from graph.settings import Settings
 from queries.nodes import MAX_PAGE, visible_nodes
@@ -29,6 +31,19 @@ T = TypeVar("T")
 async def get_graph(request: Request) -> Graph:
     """The connection the app opened at startup."""
     graph: Graph = request.app.state.graph
+    return graph
+
+
+async def get_async_graph(request: Request) -> AsyncGraph:
+    """The asynchronous connection the app's lifespan opened.
+
+    Raises:
+        RuntimeError: the lifespan has not run (a test client used without
+            ``with``).
+    """
+    graph: AsyncGraph | None = getattr(request.app.state, "async_graph", None)
+    if graph is None:
+        raise RuntimeError("the app's lifespan has not run: no asynchronous connection")
     return graph
 
 
@@ -45,6 +60,7 @@ async def get_token_store(request: Request) -> TokenStore:
 
 
 GraphDep = Annotated[Graph, Depends(get_graph)]
+AsyncGraphDep = Annotated[AsyncGraph, Depends(get_async_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TokenStoreDep = Annotated[TokenStore, Depends(get_token_store)]
 
@@ -55,10 +71,7 @@ bearer = HTTPBearer(
 )
 
 
-async def current_token(
-    store: TokenStoreDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
-) -> ApiToken:
+def _verified(request: Request, credentials: HTTPAuthorizationCredentials | None) -> ApiToken:
     """The caller's token.
 
     Raises:
@@ -66,19 +79,22 @@ async def current_token(
     """
     if credentials is None:
         raise UnauthorizedError("no token: send Authorization: Bearer <token>")
+    store: TokenStore = request.app.state.tokens
     token = store.verify(credentials.credentials)
     if token is None:
         raise UnauthorizedError("unknown or revoked token")
     return token
 
 
-CurrentToken = Annotated[ApiToken, Depends(current_token)]
+def require_role(role: Role) -> Callable[..., Awaitable[ApiToken]]:
+    """A dependency that admits tokens of ``role`` or above (one step, as it
+    runs before every route)."""
 
-
-def require_role(role: Role) -> Callable[[ApiToken], Awaitable[ApiToken]]:
-    """A dependency that admits tokens of ``role`` or above."""
-
-    async def check(token: CurrentToken) -> ApiToken:
+    async def check(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    ) -> ApiToken:
+        token = _verified(request, credentials)
         if not token.role.allows(role):
             raise ForbiddenError(f"a {token.role.value} token may not do this: {role.value} needed")
         return token

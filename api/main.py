@@ -4,7 +4,10 @@ the error handlers and includes every router of :mod:`api.routes`.
 
 Routes that query Neo4j are plain functions, run in a pool of
 :data:`ROUTE_THREADS` threads; the dependencies that only read the request run
-on the event loop.
+on the event loop. The two routes other systems call most (a node with its
+neighbours, a need's candidates) run on the event loop themselves, on the
+asynchronous connection the lifespan opens beside the other, and write their
+JSON directly (:func:`api.routes.common.json_response`).
 
 Everything lives under ``/api``; the OpenAPI document is
 ``/api/openapi.json``. The site works offline: FastAPI's own documentation
@@ -154,10 +157,13 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = graph is None
         app.state.graph = connect(chosen) if graph is None else graph
+        app.state.async_graph = app.state.graph.open_async()
         anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
         try:
             yield
         finally:
+            await app.state.async_graph.close()
+            app.state.async_graph = None
             if owned:
                 app.state.graph.close()
 

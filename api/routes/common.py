@@ -1,9 +1,12 @@
-"""What the route modules share: the documented error answers, and the
-checks that a scoped caller may see a need."""
+"""What the route modules share: the documented error answers, the checks
+that a scoped caller may see a need, and the direct JSON answer."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 from api.models import ErrorPublic
 from api.tokens import ApiToken
@@ -36,3 +39,13 @@ def require_need(graph: Graph, token: ApiToken, need_id: str) -> None:
         NotFoundError: it does not.
     """
     require_visible(graph, need_id, token.scope_id, Label.NEED, "need")
+
+
+def json_response(model: BaseModel) -> Response:
+    """``model`` as the JSON answer, written by pydantic in one step.
+
+    A route that builds its answer as its ``response_model`` returns this, and
+    FastAPI sends it as it is rather than validating and converting the model
+    once more; the OpenAPI document still describes the route's model.
+    """
+    return Response(model.model_dump_json(), media_type="application/json")

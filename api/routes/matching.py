@@ -8,8 +8,18 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
-from api.deps import EditorToken, GraphDep, Paging, ViewerToken, masked, scoped_area
+from api.deps import (
+    AsyncGraphDep,
+    EditorToken,
+    GraphDep,
+    PageParams,
+    Paging,
+    ViewerToken,
+    masked,
+    scoped_area,
+)
 from api.errors import BadRequestError
 from api.masking import mask_person_name, mask_text
 from api.models import (
@@ -21,12 +31,13 @@ from api.models import (
     ProjectsPublic,
     RoutePublic,
 )
-from api.routes.common import AUTH_RESPONSES, BAD_REQUEST, NOT_FOUND, require_need
+from api.routes.common import AUTH_RESPONSES, BAD_REQUEST, NOT_FOUND, json_response, require_need
 from api.tokens import ApiToken
 from graph.connection import Graph
 from queries.assignment import apply_plan, plan_assignment
+from queries.catalog import answer_async
 from queries.kpi import kpi_report
-from queries.matching import candidates
+from queries.matching import NeedCandidates, candidates_steps
 from queries.projects import projects_report
 from queries.route import route
 
@@ -61,13 +72,20 @@ def _community(graph: Graph, token: ApiToken, community_id: str | None) -> str |
     response_model=CandidatesPublic,
     summary="候选资源 · Candidates for a need",
 )
-def need_candidates(
-    graph: GraphDep, token: ViewerToken, need_id: NeedId, page: Paging
-) -> CandidatesPublic:
+async def need_candidates(
+    graph: AsyncGraphDep, token: ViewerToken, need_id: NeedId, page: Paging
+) -> Response:
     """The services and projects that cover the need's place in its category
     with room left, best first (distance, exact before broader, room, id),
     each with a one-line reason; and those that would but are full."""
-    result = candidates(graph, need_id, token.scope_id).to_json()
+    found = await answer_async(graph, candidates_steps(need_id, token.scope_id))
+    return json_response(candidates_public(found, token, page))
+
+
+def candidates_public(found: NeedCandidates, token: ApiToken, page: PageParams) -> CandidatesPublic:
+    """A need's candidates as the API gives them: one page, the need's name
+    masked for viewers."""
+    result = found.to_json()
     name = str(result["need_name"])
     ranked: list[dict[str, Any]] = result["candidates"]
     return CandidatesPublic(

@@ -8,12 +8,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.deps import GraphDep, Paging, ViewerToken, masked
+from api.deps import AsyncGraphDep, GraphDep, Paging, ViewerToken, masked
 from api.masking import mask_name, mask_properties
 from api.models import NeighbourPublic, NeighboursPublic, NodePublic
-from api.routes.common import AUTH_RESPONSES, NOT_FOUND
+from api.routes.common import AUTH_RESPONSES, NOT_FOUND, json_response
 from graph.schema import RelType
-from queries.nodes import neighbourhood, node_with_neighbours
+from queries.catalog import answer_async
+from queries.nodes import neighbourhood, node_with_neighbours_steps
 from visualize.model import ViewKind, from_records
 from visualize.render import to_graphml
 
@@ -28,8 +29,8 @@ MAX_GRAPHML_NODES = 2000
 @router.get(
     "/{node_id}", response_model=NodePublic, summary="节点及其关联 · A node and its neighbours"
 )
-def read_node(
-    graph: GraphDep,
+async def read_node(
+    graph: AsyncGraphDep,
     token: ViewerToken,
     node_id: NodeId,
     page: Paging,
@@ -37,19 +38,21 @@ def read_node(
     direction: Annotated[
         Literal["out", "in"] | None, Query(description="only outgoing or incoming")
     ] = None,
-) -> NodePublic:
+) -> Response:
     """The node's labels and properties, and a page of its relationships (both
     directions) with the id, name and labels of the node at the other end.
     Neighbours outside the token's scope are left out; viewers see personal
     data masked."""
-    node, neighbours = node_with_neighbours(
+    node, neighbours = await answer_async(
         graph,
-        node_id,
-        token.scope_id,
-        rel_type=type,
-        direction=direction,
-        offset=page.offset,
-        limit=page.limit,
+        node_with_neighbours_steps(
+            node_id,
+            token.scope_id,
+            rel_type=type,
+            direction=direction,
+            offset=page.offset,
+            limit=page.limit,
+        ),
     )
     hide = masked(token)
     properties = mask_properties(node.labels, node.properties) if hide else node.properties
@@ -64,14 +67,19 @@ def read_node(
         )
         for item in neighbours.items
     ]
-    return NodePublic(
-        id=node.id,
-        name=properties.get("name"),
-        labels=node.labels,
-        properties=properties,
-        neighbours=NeighboursPublic(
-            items=items, total=neighbours.total, offset=neighbours.offset, limit=neighbours.limit
-        ),
+    return json_response(
+        NodePublic(
+            id=node.id,
+            name=properties.get("name"),
+            labels=node.labels,
+            properties=properties,
+            neighbours=NeighboursPublic(
+                items=items,
+                total=neighbours.total,
+                offset=neighbours.offset,
+                limit=neighbours.limit,
+            ),
+        )
     )
 
 

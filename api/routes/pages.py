@@ -43,6 +43,7 @@ from api.tokens import ROLE_ZH, ApiToken, Role
 from graph.errors import CivicGraphError
 from graph.schema import EN, LABEL_EN, LABEL_ZH, ZH, Label
 from queries.audit import SEVERITY_ZH, all_rules
+from queries.matching import candidates
 from queries.nodes import MAX_PAGE
 from visualize.model import ViewGraph, primary_label
 from visualize.render import render_fragment, vis_network_js
@@ -346,7 +347,9 @@ def need_page(request: Request, graph: GraphDep, token: PageToken, need_id: str)
         return _ask_for_token(request)
     try:
         need = needs_routes.read(graph, token, need_id)
-        found = matching_routes.need_candidates(graph, token, need_id, PageParams(0, MAX_PAGE))
+        found = matching_routes.candidates_public(
+            candidates(graph, need_id, token.scope_id), token, PageParams(0, MAX_PAGE)
+        )
         route = matching_routes.need_route(graph, token, need_id)
     except CivicGraphError as error:
         return _error_page(error, token, "/")

@@ -4,7 +4,9 @@ graph is never lost.
 
 The operations are walked one by one with their hypothesis strategies (the
 app needs the session's database, so the schema is read from it at run time),
-20 examples each.
+20 examples each. The app is its own: schemathesis runs its lifespan on an
+event loop of its own, and an app's asynchronous connection belongs to the
+loop its lifespan ran on.
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
-from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.result import Err
 
+from api.main import create_app
 from graph.connection import Graph
+from graph.settings import Settings
 from tests.api.conftest import Tokens, auth, load_small
 
 EXAMPLES_PER_OPERATION = 20
 
 
-def test_no_server_errors(app: FastAPI, graph: Graph, tokens: Tokens) -> None:
+def test_no_server_errors(graph: Graph, api_settings: Settings, tokens: Tokens) -> None:
     load_small(graph)
+    app = create_app(api_settings, graph=graph)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
     operations = []
     for result in schema.get_all_operations():

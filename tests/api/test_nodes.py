@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.models import CandidatesPublic, NodePublic
 from graph.connection import Graph
 from tests.api.conftest import Tokens, auth
 
@@ -33,6 +34,26 @@ def test_node_with_neighbours(client: TestClient, small: Graph, tokens: Tokens) 
     assert ("out", "REPORTS_TO", "PC01") in relations
     assert ("in", "REPORTS_TO", "PB01") in relations
     assert all(item["name"] for item in body["neighbours"]["items"])
+
+
+def test_answers_written_directly_are_their_documented_models(
+    client: TestClient, small: Graph, tokens: Tokens
+) -> None:
+    # These two routes run on the event loop and write their JSON themselves.
+    routes = (
+        ("/api/nodes/{node_id}", "/api/nodes/C01", NodePublic),
+        ("/api/needs/{need_id}/candidates", "/api/needs/N07/candidates", CandidatesPublic),
+    )
+    document = client.get("/api/openapi.json").json()
+    for template, url, model in routes:
+        ok = document["paths"][template]["get"]["responses"]["200"]
+        assert ok["content"]["application/json"]["schema"] == {
+            "$ref": f"#/components/schemas/{model.__name__}"
+        }
+        answer = client.get(url, headers=auth(tokens.viewer))
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "application/json"
+        assert model.model_validate_json(answer.content).model_dump(mode="json") == answer.json()
 
 
 def test_neighbour_filters(client: TestClient, small: Graph, tokens: Tokens) -> None:

@@ -197,26 +197,6 @@ def _node_detail(row: Record) -> NodeDetail:
     )
 
 
-def node_with_neighbours(
-    graph: Graph,
-    node_id: str,
-    scope_id: str | None = None,
-    *,
-    rel_type: RelType | None = None,
-    direction: str | None = None,
-    offset: int = 0,
-    limit: int = 50,
-) -> tuple[NodeDetail, Page[Neighbour]]:
-    """A node by id, with a page of its relationships and the nodes at their
-    other end (:func:`node_with_neighbours_steps` on ``graph``)."""
-    return answer(
-        graph,
-        node_with_neighbours_steps(
-            node_id, scope_id, rel_type=rel_type, direction=direction, offset=offset, limit=limit
-        ),
-    )
-
-
 def node_with_neighbours_steps(
     node_id: str,
     scope_id: str | None = None,

@@ -1,8 +1,9 @@
 """Part 3 of the benchmark, the API: ``civicgraph serve --workers 2`` in its
 own process, on the loaded city, under 32 concurrent clients for 30 s, each
 asking in turn for a need's candidates and a node with its neighbours (random
-ids, an admin token). The baseline is one client asking the same questions one
-after the other, in the same run. Requests go to 127.0.0.1 only and stop by
+ids, an admin token), after a warm-up of :data:`WARM_UP_SECONDS` by as many
+clients. The baseline is one client asking the same questions one after the
+other, in the same run. Requests go to 127.0.0.1 only and stop by
 themselves.
 
 The clients share the machine's cores with the server and Neo4j, so they are
@@ -41,6 +42,10 @@ SERVER_WORKERS = 2
 """Server processes (``serve --workers``): one per core of the benchmark machine."""
 SECONDS = 30.0
 BASELINE_SECONDS = 10.0
+WARM_UP_SECONDS = 3.0
+"""Seconds of warm-up, by as many clients as the measured run: each server
+process then holds as many connections to Neo4j as that load needs, as a
+server that has been running does."""
 REQUEST_TIMEOUT = 30.0
 """Seconds one request may take before it counts as an error."""
 
@@ -192,7 +197,7 @@ def bench_api(graph: Graph, home: Path) -> list[Metric]:
     try:
         wait_until_up(base, server)
         requests = [_request(path, token, port) for path in paths]
-        asyncio.run(_load(port, requests, 4, 3.0))
+        asyncio.run(_load(port, requests, CLIENTS, WARM_UP_SECONDS))
         baseline = asyncio.run(_load(port, requests, 1, BASELINE_SECONDS))
         loaded = asyncio.run(_load(port, requests, CLIENTS, SECONDS))
     finally:

@@ -146,6 +146,21 @@ async def _load(port: int, requests: list[bytes], clients: int, seconds: float) 
     return tally
 
 
+def serve_command(port: int, workers: int) -> list[str]:
+    """``civicgraph serve`` on ``port`` of 127.0.0.1 with ``workers``
+    processes, run by this Python."""
+    return [
+        sys.executable,
+        "-m",
+        "api.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
 def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
     """Wait until the ``civicgraph serve`` at ``base`` answers ``/api/health``.
 
@@ -180,16 +195,7 @@ def bench_api(graph: Graph, home: Path) -> list[Metric]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
     environment["CIVICGRAPH_HOME"] = str(home)
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "api.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(SERVER_WORKERS),
-        ],
+        serve_command(port, SERVER_WORKERS),
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

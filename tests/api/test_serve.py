@@ -9,7 +9,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,24 +18,11 @@ import psutil
 import pytest
 
 from api.tokens import Role, TokenStore
-from bench.api import free_port, wait_until_up
+from bench.api import free_port, serve_command, wait_until_up
 from graph.connection import Graph
 from graph.settings import get_settings
 
 WORKERS = 2
-
-
-def _serve_command(port: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "api.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(WORKERS),
-    ]
 
 
 def _workers(server: subprocess.Popen[bytes]) -> list[psutil.Process]:
@@ -61,7 +47,7 @@ def served(graph: Graph, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byte
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            _serve_command(port),
+            serve_command(port, WORKERS),
             stdout=subprocess.DEVNULL,
             stderr=output,
         )
@@ -139,7 +125,7 @@ def test_a_port_in_use_is_one_clear_line(graph: Graph) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            _serve_command(port),
+            serve_command(port, WORKERS),
             capture_output=True,
             text=True,
             timeout=120,

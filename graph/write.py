@@ -14,9 +14,14 @@ parents. Labels and types come from :mod:`graph.schema` only.
 
 Nodes the graph does not hold yet are written with ``CREATE`` rather than
 ``MERGE``, and so are their relationships: there is nothing to match or to
-remove, and a first load of a large workbook is several times faster. A load
-that failed half-way is completed by running it again: what it wrote is then
-known, and goes through the ``MERGE`` path.
+remove, and a first load of a large workbook is several times faster. Every
+node write answers with the element ids Neo4j gave the nodes
+(:data:`ElementIds`); the relationships of new nodes find their two ends by
+those ids, a direct look-up of the store rather than a search of the ``id``
+index, and all of them go through one statement whose type is a parameter,
+so a load compiles a handful of statements instead of one per pair of labels.
+A load that failed half-way is completed by running it again: what it wrote is
+then known, and goes through the ``MERGE`` path.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 
@@ -32,14 +37,33 @@ from graph.connection import Graph
 from graph.schema import FAMILY, Label, RelType, quote_identifier
 
 Row = Mapping[str, Any]
+T = TypeVar("T")
 Progress = Callable[[int], None]
 """Called with the number of rows just written."""
+Collect = Callable[[Any], None]
+"""Called with the one value a batch's statement returns, once it committed."""
+ElementIds = dict[str, str]
+"""Node ``id`` → the node's element id, as this connection's writes learnt it."""
 
 
-def batches(rows: Sequence[Row], size: int) -> Iterable[list[Row]]:
-    """``rows`` in consecutive lists of at most ``size``."""
+class Batch(list[T]):
+    """One batch of parameter rows, shown by its length.
+
+    The driver formats every statement's parameters for its debug log even
+    when that log is off; for a batch of thousands of rows that cost more
+    than sending them.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
+def batches(rows: Sequence[T], size: int) -> Iterable[Batch[T]]:
+    """``rows`` in consecutive batches of at most ``size``."""
     for start in range(0, len(rows), size):
-        yield list(rows[start : start + size])
+        yield Batch(rows[start : start + size])
 
 
 class BatchWriter:
@@ -64,29 +88,54 @@ class BatchWriter:
         self._pool = ThreadPoolExecutor(workers, "civicgraph-write") if workers > 1 else None
         self._pending: list[Future[None]] = []
 
-    def write(self, statement: str, rows: Sequence[Row], progress: Progress | None = None) -> None:
+    def write(
+        self,
+        statement: str,
+        rows: Sequence[object],
+        progress: Progress | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        collect: Collect | None = None,
+    ) -> None:
         """Run ``statement`` with each batch of ``rows`` as ``$rows``.
 
         Args:
             statement: Cypher built from :mod:`graph.schema` names only.
-            rows: the parameter rows.
+            rows: the parameter rows: maps, or lists the statement indexes.
             progress: told how many rows each batch wrote.
+            parameters: the statement's other parameters, the same for every batch.
+            collect: given the value of the one row the statement returns, for
+                each batch once it is committed; without it, the statement
+                returns nothing.
         """
         for batch in batches(rows, self.batch_size):
+            values = {**(parameters or {}), "rows": batch}
             if self._pool is None:
-                self._write_batch(statement, batch, progress)
+                self._write_batch(statement, values, progress, collect)
             else:
                 self._pending.append(
-                    self._pool.submit(self._write_batch, statement, batch, progress)
+                    self._pool.submit(self._write_batch, statement, values, progress, collect)
                 )
 
-    def _write_batch(self, statement: str, batch: list[Row], progress: Progress | None) -> None:
-        def work(tx: neo4j.ManagedTransaction) -> None:
-            tx.run(statement, {"rows": batch}).consume()
+    def _write_batch(
+        self,
+        statement: str,
+        values: dict[str, Any],
+        progress: Progress | None,
+        collect: Collect | None,
+    ) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> Any:
+            result = tx.run(statement, values)
+            if collect is None:
+                result.consume()
+                return None
+            return result.single(strict=True).value()
 
-        self.graph.write(work)
+        value = self.graph.write(work)
+        if collect is not None:
+            collect(value)
         if progress is not None:
-            progress(len(batch))
+            progress(len(values["rows"]))
 
     def drain(self) -> None:
         """Wait until every batch handed over is written.
@@ -126,6 +175,7 @@ def merge_nodes(
     writer: BatchWriter,
     label: Label,
     rows: Sequence[Row],
+    element_ids: ElementIds,
     *,
     new: bool = False,
     progress: Progress | None = None,
@@ -138,19 +188,65 @@ def merge_nodes(
         writer: where the batches go.
         label: the node's primary label.
         rows: ``{"id": ..., "props": {...}}``; ``props`` must hold ``id`` too.
+        element_ids: receives each node's element id as its batch commits.
         new: none of these ids is in the graph yet: create them.
         progress: told how many rows each batch wrote.
     """
     family = FAMILY.get(label)
     labels = quote_identifier(label) + (f":{quote_identifier(family)}" if family else "")
     if new:
-        statement = f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props"
+        write = f"CREATE (n:{labels}) SET n = row.props"
     else:
-        statement = (
-            f"UNWIND $rows AS row MERGE (n:{quote_identifier(label)} {{id: row.id}}) "
-            f"SET n = row.props, n:{labels}"
+        write = f"MERGE (n:{quote_identifier(label)} {{id: row.id}}) SET n = row.props, n:{labels}"
+    statement = f"UNWIND $rows AS row {write} RETURN collect([row.id, elementId(n)]) AS written"
+    writer.write(statement, rows, progress, collect=element_ids.update)
+
+
+def find_element_ids(graph: Graph, ids: Mapping[Label, Iterable[str]]) -> ElementIds:
+    """The element ids of nodes in the graph, given their ids by primary label;
+    ids not in the graph are left out."""
+    found: ElementIds = {}
+    for label, wanted in ids.items():
+        rows = graph.query(
+            f"UNWIND $ids AS id MATCH (n:{quote_identifier(label)} {{id: id}}) "
+            "RETURN collect([id, elementId(n)]) AS found",
+            {"ids": sorted(set(wanted))},
         )
-    writer.write(statement, rows, progress)
+        found.update(rows[0]["found"])
+    return found
+
+
+def _by_element_ids(create: str) -> str:
+    return (
+        "UNWIND $rows AS row MATCH (source) WHERE elementId(source) = row[0] "
+        f"MATCH (target) WHERE elementId(target) = row[1] CREATE {create}"
+    )
+
+
+CREATE_BY_ELEMENT_IDS = _by_element_ids("(source)-[:$($type)]->(target)")
+"""Relationships of the type ``$type`` between nodes found by element id."""
+
+CREATE_POSTS_BY_ELEMENT_IDS = _by_element_ids(
+    f"(source)-[:{quote_identifier(RelType.HOLDS)} {{post: row[2], since: row[3]}}]->(target)"
+)
+"""Posts between persons and what they hold, found by element id."""
+
+
+def create_relationships(
+    writer: BatchWriter,
+    rel_type: RelType,
+    ends: Sequence[tuple[str, str]],
+    progress: Progress | None = None,
+) -> None:
+    """Create relationships of one type between nodes known by element id.
+
+    Args:
+        writer: where the batches go.
+        rel_type: their type.
+        ends: the element ids of each one's start and end.
+        progress: told how many rows each batch wrote.
+    """
+    writer.write(CREATE_BY_ELEMENT_IDS, ends, progress, parameters={"type": rel_type.value})
 
 
 @dataclass(frozen=True)
@@ -185,6 +281,7 @@ def replace_relationships(
     writer: BatchWriter,
     spec: RelationshipSpec,
     rows: Sequence[tuple[str, Sequence[Target]]],
+    element_ids: Mapping[str, str],
     *,
     new: bool = False,
     progress: Progress | None = None,
@@ -199,21 +296,34 @@ def replace_relationships(
         spec: which relationship, owned by which label.
         rows: ``(owner id, [(target id, target label), ...])``; an empty list
             removes the owner's relationships of that type.
+        element_ids: the element ids of both ends, when ``new``.
         new: the owners were just created: they have no relationships yet.
         progress: told how many owners were written, once all are handed over.
     """
+    if new:
+        ends = [
+            (element_ids[owner_id], element_ids[target_id])
+            for owner_id, targets in rows
+            for target_id, _ in targets
+        ]
+        if not spec.forward:
+            ends = [(end, start) for start, end in ends]
+        create_relationships(writer, spec.type, ends)
+        if progress is not None:
+            progress(len(rows))
+        return
+
     owner = quote_identifier(spec.owner)
-    if not new:
-        remove_others = (
-            f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
-            f"MATCH {spec.pattern('old')} "
-            "WHERE NOT other.id IN row.targets DELETE old"
-        )
-        writer.write(
-            remove_others,
-            [{"owner": owner_id, "targets": [t for t, _ in targets]} for owner_id, targets in rows],
-        )
-        writer.drain()
+    remove_others = (
+        f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
+        f"MATCH {spec.pattern('old')} "
+        "WHERE NOT other.id IN row.targets DELETE old"
+    )
+    writer.write(
+        remove_others,
+        [{"owner": owner_id, "targets": [t for t, _ in targets]} for owner_id, targets in rows],
+    )
+    writer.drain()
 
     by_label: dict[Label, list[Row]] = {}
     for owner_id, targets in rows:
@@ -223,7 +333,7 @@ def replace_relationships(
         merge = (
             f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
             f"MATCH (other:{quote_identifier(other_label)} {{id: row.target}}) "
-            f"{'CREATE' if new else 'MERGE'} {spec.pattern()}"
+            f"MERGE {spec.pattern()}"
         )
         writer.write(merge, pairs)
     if progress is not None:
@@ -233,6 +343,7 @@ def replace_relationships(
 def merge_posts(
     writer: BatchWriter,
     rows: Sequence[Row],
+    element_ids: Mapping[str, str],
     *,
     new: bool = False,
     progress: Progress | None = None,
@@ -243,35 +354,37 @@ def merge_posts(
         writer: where the batches go.
         rows: ``{"person", "post", "target", "label", "since"}`` where
             ``label`` is the target's primary label (a :class:`Label`).
+        element_ids: the element ids of both ends, when ``new``.
         new: the persons were just created: they hold no post yet.
         progress: told how many rows each batch wrote.
     """
+    if new:
+        posts = [
+            (element_ids[row["person"]], element_ids[row["target"]], row["post"], row["since"])
+            for row in rows
+        ]
+        writer.write(CREATE_POSTS_BY_ELEMENT_IDS, posts, progress)
+        return
+
     by_label: dict[Label, list[Row]] = {}
     for row in rows:
         by_label.setdefault(row["label"], []).append(row)
     person = quote_identifier(Label.PERSON)
     holds = quote_identifier(RelType.HOLDS)
     for target_label, group in by_label.items():
-        anchored = (
+        # A pattern with the post as a predicate may be planned from the
+        # HOLDS.post index, scanning every post of that kind per row;
+        # expanding between the two anchored endpoints and filtering after
+        # keeps each row a constant amount of work.
+        statement = (
             f"UNWIND $rows AS row MATCH (person:{person} {{id: row.person}}) "
             f"MATCH (target:{quote_identifier(target_label)} {{id: row.target}}) "
+            f"OPTIONAL MATCH (person)-[held:{holds}]->(target) "
+            "WITH person, target, row, [r IN collect(held) WHERE r.post = row.post] AS same "
+            "FOREACH (_ IN CASE WHEN size(same) = 0 THEN [1] ELSE [] END | "
+            f"CREATE (person)-[:{holds} {{post: row.post, since: row.since}}]->(target)) "
+            "FOREACH (r IN same | SET r.since = row.since)"
         )
-        if new:
-            statement = anchored + (
-                f"CREATE (person)-[:{holds} {{post: row.post, since: row.since}}]->(target)"
-            )
-        else:
-            # A pattern with the post as a predicate may be planned from the
-            # HOLDS.post index, scanning every post of that kind per row;
-            # expanding between the two anchored endpoints and filtering after
-            # keeps each row a constant amount of work.
-            statement = anchored + (
-                f"OPTIONAL MATCH (person)-[held:{holds}]->(target) "
-                "WITH person, target, row, [r IN collect(held) WHERE r.post = row.post] AS same "
-                "FOREACH (_ IN CASE WHEN size(same) = 0 THEN [1] ELSE [] END | "
-                f"CREATE (person)-[:{holds} {{post: row.post, since: row.since}}]->(target)) "
-                "FOREACH (r IN same | SET r.since = row.since)"
-            )
         writer.write(statement, [_post_parameters(row) for row in group], progress)
 
 

@@ -29,12 +29,14 @@ from graph.errors import ValidationError
 from graph.schema import PRIMARY_LABELS, Label, RelType
 from graph.write import (
     BatchWriter,
+    ElementIds,
     RelationshipSpec,
     Target,
     all_node_ids,
     all_posts,
     delete_nodes,
     delete_posts,
+    find_element_ids,
     known_node_rows,
     merge_nodes,
     merge_posts,
@@ -149,13 +151,21 @@ def collector_paused() -> Iterator[None]:
     A large workbook becomes millions of small objects, none of them part of a
     reference cycle; each collection would walk all that exist so far, and
     took a third of the time of reading, validating and preparing to write.
-    Memory is still freed by reference counting.
+    Memory is still freed by reference counting. When it resumes, the objects
+    made meanwhile are moved to the oldest generation, which is collected
+    rarely, rather than walked all at once by the next young collection; a
+    process that froze objects of its own (the API's workers) keeps them frozen
+    and pays for that walk instead.
     """
     enabled = gc.isenabled()
+    frozen = gc.get_freeze_count()
     gc.disable()
     try:
         yield
     finally:
+        if not frozen:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -232,34 +242,59 @@ def write_workbook(
         report: the report to fill; a new one by default.
     """
     report = report or LoadReport(path="")
+    element_ids: ElementIds = {}
     with collector_paused(), BatchWriter(graph, batch_size=batch_size, workers=workers) as writer:
         for label, rows in node_rows(workbook).items():
             description = f"{label.value} nodes"
             _step(progress, description, len(rows))
             for new, part in _split(rows, existing, lambda row: row["id"]):
-                merge_nodes(writer, label, part, new=new, progress=_told(progress, description))
+                merge_nodes(
+                    writer, label, part, element_ids, new=new, progress=_told(progress, description)
+                )
             _add(report.nodes, label.value, len(rows))
         # Relationships need both their ends written.
         writer.drain()
 
         labels = labels_by_id(workbook, known)
-        for spec, owner_rows in relationship_rows(workbook, labels):
-            if not owner_rows:
-                continue
-            description = f"{spec.type.value} of {spec.owner.value}"
-            _step(progress, description, len(owner_rows))
-            for new, owners in _split(owner_rows, existing, lambda row: row[0]):
-                replace_relationships(
-                    writer, spec, owners, new=new, progress=_told(progress, description)
-                )
-            _add(report.relationships, spec.type.value, sum(len(row[1]) for row in owner_rows))
+        relationships = [
+            (spec, _split(owner_rows, existing, lambda row: row[0]))
+            for spec, owner_rows in relationship_rows(workbook, labels)
+            if owner_rows
+        ]
+        posts = _split(post_rows(workbook, labels), existing, lambda row: row["person"])
+        # New nodes' relationships find their ends by element id; the ends
+        # this load did not write are looked up once.
+        outside: dict[Label, set[str]] = {}
+        new_targets = [
+            target
+            for _, parts in relationships
+            for new, part in parts
+            if new
+            for _, targets in part
+            for target in targets
+        ]
+        new_targets += [(row["target"], row["label"]) for new, part in posts if new for row in part]
+        for target_id, target_label in new_targets:
+            if target_id not in element_ids:
+                outside.setdefault(target_label, set()).add(target_id)
+        element_ids.update(find_element_ids(graph, outside))
 
-        posts = post_rows(workbook, labels)
+        for spec, parts in relationships:
+            description = f"{spec.type.value} of {spec.owner.value}"
+            _step(progress, description, sum(len(part) for _, part in parts))
+            for new, owners in parts:
+                told = _told(progress, description)
+                replace_relationships(writer, spec, owners, element_ids, new=new, progress=told)
+            written = sum(len(targets) for _, part in parts for _, targets in part)
+            _add(report.relationships, spec.type.value, written)
+
         if posts:
-            _step(progress, "HOLDS posts", len(posts))
-            for new, held in _split(posts, existing, lambda row: row["person"]):
-                merge_posts(writer, held, new=new, progress=_told(progress, "HOLDS posts"))
-            _add(report.relationships, RelType.HOLDS.value, len(posts))
+            _step(progress, "HOLDS posts", sum(len(part) for _, part in posts))
+            for new, held in posts:
+                merge_posts(
+                    writer, held, element_ids, new=new, progress=_told(progress, "HOLDS posts")
+                )
+            _add(report.relationships, RelType.HOLDS.value, sum(len(part) for _, part in posts))
     return report
 
 

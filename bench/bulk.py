@@ -88,7 +88,7 @@ def write_import_files(
     relationships: dict[RelType, list[tuple[str, str, dict[str, Any]]]] = {}
     for workbook in workbooks:
         labels = labels_by_id(workbook, known)
-        for label, rows in node_rows(workbook).items():
+        for label, rows in node_rows(workbook):
             # A workbook may repeat the default taxonomy: one node per id.
             nodes_by_label.setdefault(label, {}).update((row["id"], row["props"]) for row in rows)
         for spec, owner_rows in relationship_rows(workbook, labels):

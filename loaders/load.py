@@ -244,7 +244,7 @@ def write_workbook(
     report = report or LoadReport(path="")
     element_ids: ElementIds = {}
     with collector_paused(), BatchWriter(graph, batch_size=batch_size, workers=workers) as writer:
-        for label, rows in node_rows(workbook).items():
+        for label, rows in node_rows(workbook):
             description = f"{label.value} nodes"
             _step(progress, description, len(rows))
             for new, part in _split(rows, existing, lambda row: row["id"]):
@@ -252,9 +252,9 @@ def write_workbook(
                     writer, label, part, element_ids, new=new, progress=_told(progress, description)
                 )
             _add(report.nodes, label.value, len(rows))
-        # Relationships need both their ends written.
-        writer.drain()
 
+        # The relationships' rows are made while the nodes are written; they
+        # are handed over once both their ends are.
         labels = labels_by_id(workbook, known)
         relationships = [
             (spec, _split(owner_rows, existing, lambda row: row[0]))
@@ -262,6 +262,8 @@ def write_workbook(
             if owner_rows
         ]
         posts = _split(post_rows(workbook, labels), existing, lambda row: row["person"])
+        writer.drain()
+
         # New nodes' relationships find their ends by element id; the ends
         # this load did not write are looked up once.
         outside: dict[Label, set[str]] = {}
@@ -324,14 +326,24 @@ def _props(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None and value != []}
 
 
-def node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]:
-    rows: dict[Label, list[dict[str, Any]]] = {}
+NodeRows = list[dict[str, Any]]
+"""Nodes of one label as ``{"id", "props"}`` rows."""
 
-    def add(label: Label, node_id: str, props: dict[str, Any]) -> None:
+
+def _by_label(
+    nodes: Iterable[tuple[Label, str, dict[str, Any]]],
+) -> Iterator[tuple[Label, NodeRows]]:
+    rows: dict[Label, NodeRows] = {}
+    for label, node_id, props in nodes:
         rows.setdefault(label, []).append({"id": node_id, "props": {"id": node_id, **props}})
+    yield from rows.items()
 
-    for place in workbook.places:
-        add(
+
+def node_rows(workbook: ValidatedWorkbook) -> Iterator[tuple[Label, NodeRows]]:
+    """Each label's node rows, made one file of the workbook at a time, so that
+    the first are written while the next are made."""
+    yield from _by_label(
+        (
             place.label,
             place.id,
             _props(
@@ -341,37 +353,51 @@ def node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]:
                 tags=[tag.value for tag in place.tags],
             ),
         )
-    for party_org in workbook.party_orgs:
-        add(Label.PARTY_ORG, party_org.id, _props(name=party_org.name, level=party_org.level.value))
-    for organization in workbook.organizations:
-        add(
-            organization.label,
-            organization.id,
+        for place in workbook.places
+    )
+    yield from _by_label(
+        (Label.PARTY_ORG, org.id, _props(name=org.name, level=org.level.value))
+        for org in workbook.party_orgs
+    )
+    yield from _by_label(
+        (
+            org.label,
+            org.id,
             _props(
-                name=organization.name,
-                kind=organization.kind.value,
-                red_property=organization.red_property,
-                domains=organization.domains,
+                name=org.name,
+                kind=org.kind.value,
+                red_property=org.red_property,
+                domains=org.domains,
             ),
         )
-    for person in workbook.people:
-        add(
+        for org in workbook.organizations
+    )
+    yield from _by_label(
+        (
             Label.PERSON,
             person.id,
             _props(name=person.name, phone=person.phone, party_member=person.party_member),
         )
-    for facility in workbook.facilities:
-        add(Label.FACILITY, facility.id, _props(name=facility.name, kind=facility.kind.value))
-    for category in workbook.categories:
-        add(
+        for person in workbook.people
+    )
+    yield from _by_label(
+        (Label.FACILITY, facility.id, _props(name=facility.name, kind=facility.kind.value))
+        for facility in workbook.facilities
+    )
+    yield from _by_label(
+        (
             Label.CATEGORY,
             category.id,
             _props(name=category.name, name_zh=category.name_zh, name_en=category.name_en),
         )
-    for service in workbook.services:
-        add(Label.SERVICE, service.id, _props(name=service.name, capacity=service.capacity))
-    for project in workbook.projects:
-        add(
+        for category in workbook.categories
+    )
+    yield from _by_label(
+        (Label.SERVICE, service.id, _props(name=service.name, capacity=service.capacity))
+        for service in workbook.services
+    )
+    yield from _by_label(
+        (
             Label.PROJECT,
             project.id,
             _props(
@@ -380,8 +406,10 @@ def node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]:
                 status=project.status.value if project.status else None,
             ),
         )
-    for need in workbook.needs:
-        add(
+        for project in workbook.projects
+    )
+    yield from _by_label(
+        (
             Label.NEED,
             need.id,
             _props(
@@ -395,7 +423,8 @@ def node_rows(workbook: ValidatedWorkbook) -> dict[Label, list[dict[str, Any]]]:
                 satisfaction=need.satisfaction,
             ),
         )
-    return rows
+        for need in workbook.needs
+    )
 
 
 def post_rows(workbook: ValidatedWorkbook, labels: Mapping[str, Label]) -> list[dict[str, Any]]:

@@ -29,21 +29,24 @@ def index_name(spec: IndexSpec) -> str:
     return f"{spec.target.value.lower()}_{spec.property}"
 
 
-def schema_statements() -> list[str]:
-    """Every DDL statement :func:`ensure_schema` runs, in order."""
-    statements = [
-        f"CREATE CONSTRAINT {constraint_name(label)} IF NOT EXISTS "
-        f"FOR (n:{quote_identifier(label)}) REQUIRE n.id IS UNIQUE"
+def schema_statements() -> dict[str, str]:
+    """Every DDL statement :func:`ensure_schema` runs, in order, by the name of
+    the constraint or index it creates."""
+    statements = {
+        constraint_name(label): (
+            f"CREATE CONSTRAINT {constraint_name(label)} IF NOT EXISTS "
+            f"FOR (n:{quote_identifier(label)}) REQUIRE n.id IS UNIQUE"
+        )
         for label in Label
-    ]
+    }
     for spec in INDEXES:
         target = quote_identifier(spec.target)
         pattern = f"()-[n:{target}]-()" if isinstance(spec.target, RelType) else f"(n:{target})"
-        statements.append(
+        statements[index_name(spec)] = (
             f"CREATE INDEX {index_name(spec)} IF NOT EXISTS FOR {pattern} ON (n.{spec.property})"
         )
     labels = "|".join(quote_identifier(label) for label in SEARCHABLE_LABELS)
-    statements.append(
+    statements[SEARCH_INDEX] = (
         f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.name] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
     )
@@ -54,6 +57,9 @@ def ensure_schema(graph: Graph) -> None:
     """Create the constraints and indexes that do not exist yet, then wait for
     the indexes to come online."""
     with graph.session() as session, translated_errors(graph.uri):
-        for statement in schema_statements():
-            session.run(statement).consume()
+        present = {record["name"] for record in session.run("SHOW CONSTRAINTS YIELD name")}
+        present |= {record["name"] for record in session.run("SHOW INDEXES YIELD name")}
+        for name, statement in schema_statements().items():
+            if name not in present:
+                session.run(statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()

@@ -65,6 +65,18 @@ def test_ensure_schema_creates_every_constraint_and_index(graph: Graph) -> None:
     assert {index_name(spec) for spec in INDEXES} | {SEARCH_INDEX} <= index_names(graph)
 
 
+def test_ensure_schema_creates_again_what_was_dropped(graph: Graph) -> None:
+    dropped = index_name(INDEXES[0])
+    graph.query(f"DROP INDEX {dropped}", write=True)
+    graph.query(f"DROP CONSTRAINT {constraint_name(Label.GRID)}", write=True)
+    assert dropped not in index_names(graph)
+
+    ensure_schema(graph)
+
+    assert dropped in index_names(graph)
+    assert constraint_name(Label.GRID) in constraint_names(graph)
+
+
 def test_ensure_schema_is_idempotent(graph: Graph) -> None:
     before = (constraint_names(graph), index_names(graph))
     ensure_schema(graph)

@@ -243,6 +243,7 @@ def write_workbook(
     """
     report = report or LoadReport(path="")
     element_ids: ElementIds = {}
+    written: set[str] = set()
     with collector_paused(), BatchWriter(graph, batch_size=batch_size, workers=workers) as writer:
         for label, rows in node_rows(workbook):
             description = f"{label.value} nodes"
@@ -251,10 +252,13 @@ def write_workbook(
                 merge_nodes(
                     writer, label, part, element_ids, new=new, progress=_told(progress, description)
                 )
+            written.update(row["id"] for row in rows)
             _add(report.nodes, label.value, len(rows))
 
         # The relationships' rows are made while the nodes are written; they
-        # are handed over once both their ends are.
+        # are handed over once both their ends are. New owners' relationships
+        # find their ends by element id: the ends this load does not write are
+        # looked up once.
         labels = labels_by_id(workbook, known)
         relationships = [
             (spec, _split(owner_rows, existing, lambda row: row[0]))
@@ -262,42 +266,60 @@ def write_workbook(
             if owner_rows
         ]
         posts = _split(post_rows(workbook, labels), existing, lambda row: row["person"])
+        outside = _ends_outside(relationships, posts, written)
         writer.drain()
-
-        # New nodes' relationships find their ends by element id; the ends
-        # this load did not write are looked up once.
-        outside: dict[Label, set[str]] = {}
-        new_targets = [
-            target
-            for _, parts in relationships
-            for new, part in parts
-            if new
-            for _, targets in part
-            for target in targets
-        ]
-        new_targets += [(row["target"], row["label"]) for new, part in posts if new for row in part]
-        for target_id, target_label in new_targets:
-            if target_id not in element_ids:
-                outside.setdefault(target_label, set()).add(target_id)
         element_ids.update(find_element_ids(graph, outside))
 
         for spec, parts in relationships:
-            description = f"{spec.type.value} of {spec.owner.value}"
-            _step(progress, description, sum(len(part) for _, part in parts))
-            for new, owners in parts:
-                told = _told(progress, description)
-                replace_relationships(writer, spec, owners, element_ids, new=new, progress=told)
-            written = sum(len(targets) for _, part in parts for _, targets in part)
-            _add(report.relationships, spec.type.value, written)
-
+            _step(progress, _describe(spec), sum(len(part) for _, part in parts))
+            written_rels = sum(len(targets) for _, part in parts for _, targets in part)
+            _add(report.relationships, spec.type.value, written_rels)
         if posts:
             _step(progress, "HOLDS posts", sum(len(part) for _, part in posts))
-            for new, held in posts:
-                merge_posts(
-                    writer, held, element_ids, new=new, progress=_told(progress, "HOLDS posts")
-                )
             _add(report.relationships, RelType.HOLDS.value, sum(len(part) for _, part in posts))
+        # New owners' first: an existing owner's relationships are replaced
+        # behind a drain (the old ones are removed first), which would
+        # otherwise leave the writers idle while more could be written.
+        for written_new in (True, False):
+            for spec, parts in relationships:
+                told = _told(progress, _describe(spec))
+                for new, owners in parts:
+                    if new is written_new:
+                        replace_relationships(
+                            writer, spec, owners, element_ids, new=new, progress=told
+                        )
+            for new, held in posts:
+                if new is written_new:
+                    told = _told(progress, "HOLDS posts")
+                    merge_posts(writer, held, element_ids, new=new, progress=told)
     return report
+
+
+def _describe(spec: RelationshipSpec) -> str:
+    return f"{spec.type.value} of {spec.owner.value}"
+
+
+def _ends_outside(
+    relationships: Sequence[tuple[RelationshipSpec, list[tuple[bool, OwnerRows]]]],
+    posts: Sequence[tuple[bool, list[dict[str, Any]]]],
+    written: Container[str],
+) -> dict[Label, set[str]]:
+    """The ends of new owners' relationships and posts that are not among the
+    ``written`` nodes, by primary label."""
+    ends = [
+        target
+        for _, parts in relationships
+        for new, part in parts
+        if new
+        for _, targets in part
+        for target in targets
+    ]
+    ends += [(row["target"], row["label"]) for new, part in posts if new for row in part]
+    outside: dict[Label, set[str]] = {}
+    for node_id, label in ends:
+        if node_id not in written:
+            outside.setdefault(label, set()).add(node_id)
+    return outside
 
 
 RowT = TypeVar("RowT")

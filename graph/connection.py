@@ -44,6 +44,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 Record = dict[str, Any]
+"""One result row: its columns by name."""
 
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -115,14 +116,14 @@ class Graph:
         """
         params = dict(parameters or {})
         if write:
-            return self.write(lambda tx: [record.data() for record in tx.run(text, params)])
+            return self.write(lambda tx: [row_of(record) for record in tx.run(text, params)])
         with translated_errors(self.uri):
             for delay in retry_delays():
                 try:
                     with self.driver.session(
                         database=self.database, default_access_mode=neo4j.READ_ACCESS
                     ) as session:
-                        return [record.data() for record in session.run(text, params)]
+                        return [row_of(record) for record in session.run(text, params)]
                 except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
                     if delay is None or not error.is_retryable():
                         raise
@@ -181,7 +182,7 @@ class AsyncGraph:
                         database=self.database, default_access_mode=neo4j.READ_ACCESS
                     ) as session:
                         result = await session.run(text, params)
-                        return [record.data() async for record in result]
+                        return [row_of(record) async for record in result]
                 except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
                     if delay is None or not error.is_retryable():
                         raise
@@ -191,6 +192,16 @@ class AsyncGraph:
     async def close(self) -> None:
         """Close the driver."""
         await self.driver.close()
+
+
+def row_of(record: neo4j.Record) -> Record:
+    """A result row as a dict of the values the driver decoded.
+
+    Queries return maps, lists and scalars, never nodes, relationships or
+    paths, so nothing needs converting: ``Record.data()`` would walk every
+    nested value looking for them, 40 µs on one row of a node's neighbours.
+    """
+    return dict(zip(record.keys(), record, strict=True))
 
 
 def retry_delays(

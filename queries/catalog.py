@@ -16,6 +16,10 @@ A header reads::
     // row: node_id, name, kind, community_id, detail — one residential area
     //      that no area_branch LEADS
 
+A row's values are maps, lists and scalars: a query returns a node's id and
+properties, never the node itself (rows reach Python as the driver decoded
+them, see :func:`graph.connection.row_of`).
+
 A rule several queries share is written once, as a fragment in
 ``queries/cypher/fragments/``, and a query includes it with a line of its own::
 
@@ -43,7 +47,7 @@ from typing import Any, TypeVar
 
 import neo4j
 
-from graph.connection import AsyncGraph, Graph, Record
+from graph.connection import AsyncGraph, Graph, Record, row_of
 from graph.errors import CivicGraphError
 
 _HEADER_LINE = re.compile(r"^//\s?(.*)$")
@@ -256,7 +260,7 @@ def run_in(
     """Run a catalog query inside a transaction the caller manages (e.g. to
     read and write in one transaction)."""
     query = load_query(name)
-    return [record.data() for record in tx.run(query.statement, _checked(query, parameters or {}))]
+    return [row_of(record) for record in tx.run(query.statement, _checked(query, parameters or {}))]
 
 
 def write(graph: Graph, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:

@@ -123,6 +123,13 @@ public final class Launcher {
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, address)
                 .setConfig(BoltConnector.advertised_address, address)
+                // Keep-alive for every request (ALL) would also send the driver a
+                // receive timeout, and the Python driver then wraps each socket
+                // read in a timed task: a seventh of its work on a short query.
+                // A server on the same host is never silently cut off; results
+                // being streamed still get their keep-alive messages.
+                .setConfig(BoltConnector.connection_keep_alive_type,
+                        BoltConnector.KeepAliveRequestType.STREAMING)
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(HOST))
                 .setConfig(HttpConnector.enabled, false)

@@ -8,7 +8,7 @@ import re
 import pytest
 from pydantic import SecretStr
 
-from graph.connection import Graph, QueryError, Record, connect, retry_delays
+from graph.connection import Graph, QueryError, Record, connect, retry_delays, row_of
 from graph.ddl import constraint_name, ensure_schema, index_name
 from graph.errors import ConfigurationError, DatabaseUnavailableError
 from graph.introspect import check_nodes, constraint_names, count_nodes, index_names
@@ -50,6 +50,20 @@ def test_the_asynchronous_twin_reads_the_same_rows(empty_graph: Graph) -> None:
         rows == empty_graph.query(read, {"id": "p1"}) == [{"name": "张建国", "map": {"id": "p1"}}]
     )
     assert refused.startswith("Neo4j refused a query: ")
+
+
+def test_a_row_holds_the_values_as_decoded(graph: Graph) -> None:
+    statement = (
+        "RETURN 1 AS number, '社区' AS text, null AS nothing, date('2026-11-27') AS day, "
+        "[1, [2, {deep: ['三']}]] AS nested, {name: '网格', ids: ['g1', 'g2']} AS map"
+    )
+    with graph.session() as session:
+        record = session.run(statement).single(strict=True)
+
+    row = row_of(record)
+    assert row == record.data()
+    assert list(row) == ["number", "text", "nothing", "day", "nested", "map"]
+    assert graph.query(statement) == [row]
 
 
 def test_retries_double_their_pause_and_end() -> None:

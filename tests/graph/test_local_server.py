@@ -74,6 +74,24 @@ def test_start_runs_with_authentication_and_an_owner_only_password(local: LocalN
         graph.close()
 
 
+def test_keep_alive_messages_only_while_streaming(local: LocalNeo4j) -> None:
+    """With keep-alive for every request, the server would hand the driver a
+    receive timeout, and the Python driver would time each socket read."""
+    local.start()
+    graph = connect(_settings_for(local))
+    try:
+        settings = graph.query(
+            "CALL dbms.listConfig('server.bolt.connection_keep_alive_for_requests') "
+            "YIELD name, value RETURN name, value"
+        )
+    finally:
+        graph.close()
+
+    assert settings == [
+        {"name": "server.bolt.connection_keep_alive_for_requests", "value": "STREAMING"}
+    ]
+
+
 def test_status_json_from_the_cli(local: LocalNeo4j, home: Path) -> None:
     local.start()
     result = subprocess.run(

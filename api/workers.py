@@ -111,14 +111,23 @@ class HandedServer(uvicorn.Server):
                 task.add_done_callback(self._tasks.discard)
 
 
-def _work(channel: socket.socket, log_level: str) -> None:
+@dataclass(frozen=True)
+class _Logging:
+    """What a worker logs: uvicorn's level, and whether a line per request."""
+
+    level: str
+    access: bool
+
+
+def _work(channel: socket.socket, log: _Logging) -> None:
     """A worker process: build the app, then serve what the channel hands over."""
     app = create_app()
     steady_collector()
     # Ctrl-C reaches the whole process group; uvicorn has shut down by the time
     # it raises KeyboardInterrupt again.
     with contextlib.suppress(KeyboardInterrupt):
-        HandedServer(uvicorn.Config(app, log_level=log_level), channel).run()
+        config = uvicorn.Config(app, log_level=log.level, access_log=log.access)
+        HandedServer(config, channel).run()
 
 
 @dataclass
@@ -128,10 +137,10 @@ class _Worker:
     connections: int = 0
 
     @classmethod
-    def start(cls, log_level: str) -> _Worker:
+    def start(cls, log: _Logging) -> _Worker:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         process = multiprocessing.get_context("spawn").Process(
-            target=_work, args=(theirs, log_level), daemon=False
+            target=_work, args=(theirs, log), daemon=False
         )
         process.start()
         theirs.close()
@@ -154,9 +163,11 @@ class WorkerStartupError(CivicGraphError):
     """A worker exited before it served anything (its own log says why)."""
 
 
-def serve_workers(host: str, port: int, workers: int, log_level: str = "info") -> None:
+def serve_workers(
+    host: str, port: int, workers: int, log_level: str = "info", *, access_log: bool = False
+) -> None:
     """Accept on ``host:port`` and deal the connections to ``workers`` processes
-    until SIGINT or SIGTERM.
+    until SIGINT or SIGTERM; ``access_log``: each logs a line per request.
 
     Raises:
         ConfigurationError: the address cannot be listened on.
@@ -177,11 +188,12 @@ def serve_workers(host: str, port: int, workers: int, log_level: str = "info") -
         stopping.set()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    pool = [_Worker.start(log_level) for _ in range(workers)]
+    log = _Logging(log_level, access_log)
+    pool = [_Worker.start(log) for _ in range(workers)]
     turn = 0
     try:
         while not stopping.is_set():
-            _replace_dead(pool, log_level)
+            _replace_dead(pool, log)
             try:
                 connection, _ = listener.accept()
             except (TimeoutError, InterruptedError):
@@ -201,7 +213,7 @@ def serve_workers(host: str, port: int, workers: int, log_level: str = "info") -
             signal.signal(sig, handler)
 
 
-def _replace_dead(pool: list[_Worker], log_level: str) -> None:
+def _replace_dead(pool: list[_Worker], log: _Logging) -> None:
     for index, worker in enumerate(pool):
         code = worker.process.exitcode
         if code is None:
@@ -211,7 +223,7 @@ def _replace_dead(pool: list[_Worker], log_level: str) -> None:
                 f"a server process exited with code {code} before serving; see the lines above"
             )
         worker.stop()
-        pool[index] = _Worker.start(log_level)
+        pool[index] = _Worker.start(log)
 
 
 def _wait(pool: list[_Worker]) -> None:

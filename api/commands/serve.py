@@ -5,6 +5,10 @@ each with its own connection to Neo4j, so that several cores answer requests:
 this process accepts on the port and deals the connections out to them in turn
 (:mod:`api.workers`). The database is reached (and the local Neo4j started)
 once before they start.
+
+Requests are not logged one by one unless ``--access-log`` asks for it, as in
+gunicorn: a line per request costs a twentieth of the server's work and buries
+what the console says. Errors and warnings are always printed.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ def serve_command(
     workers: Annotated[
         int, typer.Option(min=1, help="server processes (each uses one core at most)")
     ] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="print a line for every request (访问日志)")
+    ] = False,
 ) -> None:
     """Serve the API and its pages (启动服务); Ctrl-C stops it."""
     graph = get_graph(echo=say)
@@ -35,8 +42,8 @@ def serve_command(
     if workers == 1:
         served = create_app(get_settings(), graph=graph)
         steady_collector()
-        uvicorn.run(served, host=host, port=port, log_level="info")
+        uvicorn.run(served, host=host, port=port, log_level="info", access_log=access_log)
         return
     # Each worker opens its own connection; this one only made sure Neo4j answers.
     close_graph()
-    serve_workers(host, port, workers)
+    serve_workers(host, port, workers, access_log=access_log)

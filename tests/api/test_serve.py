@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -39,39 +40,50 @@ def _connections_held(worker: psutil.Process, port: int) -> int:
     )
 
 
-@pytest.fixture()
-def served(graph: Graph, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, str]]:
-    """``serve --workers 2`` on a free port, with a viewer token; stopped after."""
+Served = tuple[subprocess.Popen[bytes], int, str, Path]
+"""A running ``serve``: its process, port, a viewer token and its log file."""
+
+
+@contextmanager
+def serving(log: Path, *options: str) -> Iterator[Served]:
+    """``serve --workers 2`` on a free port with ``options``, with a viewer
+    token, its output (both streams) in ``log``; stopped after."""
     _, token = TokenStore.for_settings(get_settings()).create(Role.VIEWER, name="serve test")
     port = free_port()
-    log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            serve_command(port, WORKERS),
-            stdout=subprocess.DEVNULL,
-            stderr=output,
+            [*serve_command(port, WORKERS), *options],
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     try:
         try:
             wait_until_up(f"http://127.0.0.1:{port}", server)
         except RuntimeError as error:
             raise AssertionError(f"{error}:\n{log.read_text(errors='replace')}") from error
-        yield server, port, token
+        yield server, port, token, log
     finally:
         server.terminate()
         server.wait(timeout=90)
 
 
-def test_serve_with_two_workers_answers_and_stops(
-    served: tuple[subprocess.Popen[bytes], int, str],
-) -> None:
-    server, port, token = served
+@pytest.fixture()
+def served(graph: Graph, tmp_path: Path) -> Iterator[Served]:
+    """``serve --workers 2`` as a planner starts it."""
+    with serving(tmp_path / "serve.log") as running:
+        yield running
+
+
+def test_serve_with_two_workers_answers_and_stops(served: Served) -> None:
+    server, port, token, log = served
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers) as client:
         answers = [client.get("/api/stats").status_code for _ in range(20)]
     assert answers == [200] * 20
     assert httpx.get(f"{base}/api/stats").status_code == 401
+    # Requests are not logged one by one unless asked.
+    assert "/api/stats" not in log.read_text(errors="replace")
 
     workers = _workers(server)
     assert len(workers) == WORKERS
@@ -83,10 +95,8 @@ def test_serve_with_two_workers_answers_and_stops(
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(
-    served: tuple[subprocess.Popen[bytes], int, str],
-) -> None:
-    server, port, token = served
+def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(served: Served) -> None:
+    server, port, token, _ = served
     headers = {"Authorization": f"Bearer {token}"}
     connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(6)]
     try:
@@ -117,6 +127,20 @@ def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(
         for _ in range(8)
     ]
     assert answers == [200] * 8
+
+
+def test_the_access_log_has_a_line_per_request_when_asked(graph: Graph, tmp_path: Path) -> None:
+    with serving(tmp_path / "serve.log", "--access-log") as (_, port, token, log):
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+            for _ in range(4):
+                assert client.get("/api/stats").status_code == 200
+            assert client.get("/api/nodes/no-such-node").status_code == 404
+        deadline = time.monotonic() + 30
+        while log.read_text(errors="replace").count('"GET /api/stats HTTP/1.1" 200') < 4:
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.1)
+        assert '"GET /api/nodes/no-such-node HTTP/1.1" 404' in log.read_text(errors="replace")
 
 
 def test_a_port_in_use_is_one_clear_line(graph: Graph) -> None:

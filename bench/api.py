@@ -1,10 +1,10 @@
-"""Part 3 of the benchmark, the API: ``civicgraph serve --workers 2`` in its
-own process, on the loaded city, under 32 concurrent clients for 30 s, each
-asking in turn for a need's candidates and a node with its neighbours (random
-ids, an admin token), after a warm-up of :data:`WARM_UP_SECONDS` by as many
-clients. The baseline is one client asking the same questions one after the
-other, in the same run. Requests go to 127.0.0.1 only and stop by
-themselves.
+"""Part 3 of the benchmark, the API: ``civicgraph serve`` (one server process,
+see :data:`SERVER_WORKERS`) in a process of its own, on the loaded city, under
+32 concurrent clients for 30 s, each asking in turn for a need's candidates
+and a node with its neighbours (random ids, an admin token), after a warm-up
+of :data:`WARM_UP_SECONDS` by as many clients. The baseline is one client
+asking the same questions one after the other, in the same run. Requests go
+to 127.0.0.1 only and stop by themselves.
 
 The clients share the machine's cores with the server and Neo4j, so they are
 kept lean: each is one keep-alive HTTP/1.1 connection on asyncio streams,
@@ -14,8 +14,7 @@ status is 200; so does a broken connection, a malformed answer or one slower
 than :data:`REQUEST_TIMEOUT` (the client then reconnects). Each latency runs
 from sending the request to the last byte of its answer. A client asks its next
 question as soon as it has an answer, so with 32 of them the mean latency is
-32 divided by the rate. The server deals the connections to its processes in
-turn (:mod:`api.workers`), 16 each.
+32 divided by the rate.
 """
 
 from __future__ import annotations
@@ -38,8 +37,14 @@ from graph.connection import Graph
 from queries.catalog import run
 
 CLIENTS = 32
-SERVER_WORKERS = 2
-"""Server processes (``serve --workers``): one per core of the benchmark machine."""
+SERVER_WORKERS = 1
+"""Server processes (``serve --workers``): one per core that Neo4j leaves free.
+
+On the 2-core benchmark machine Neo4j uses about as much CPU per request as
+the server, so one server process is as fast as two (about 1,200 requests/s
+either way) and its tail is shorter: two processes share the cores with
+Neo4j's threads unevenly, and the one the scheduler starves holds up its
+clients for a second at a time."""
 SECONDS = 30.0
 BASELINE_SECONDS = 10.0
 WARM_UP_SECONDS = 3.0

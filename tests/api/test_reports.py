@@ -190,6 +190,26 @@ def test_documentation_is_served_offline(client: TestClient, path: str) -> None:
     assert client.get("/docs").status_code == 404
 
 
+def test_openapi_names_the_bearer_scheme_where_a_token_is_needed(client: TestClient) -> None:
+    document = client.get("/api/openapi.json").json()
+    assert document["components"]["securitySchemes"] == {
+        "token": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from `civicgraph token create` (访问令牌): "
+            "`Authorization: Bearer cg_…`",
+        }
+    }
+    paths = document["paths"]
+    for path, method in [
+        ("/api/nodes/{node_id}", "get"),
+        ("/api/needs/{need_id}/assign", "post"),
+        ("/api/workbook", "post"),
+    ]:
+        assert paths[path][method]["security"] == [{"token": []}], path
+    assert "security" not in paths["/api/health"]["get"]
+
+
 def test_openapi_tags_have_both_languages(client: TestClient) -> None:
     document = client.get("/api/openapi.json").json()
     for tag in document["tags"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import neo4j
 import pytest
 from pydantic import SecretStr
 
@@ -50,6 +51,31 @@ def test_the_asynchronous_twin_reads_the_same_rows(empty_graph: Graph) -> None:
         rows == empty_graph.query(read, {"id": "p1"}) == [{"name": "张建国", "map": {"id": "p1"}}]
     )
     assert refused.startswith("Neo4j refused a query: ")
+
+
+def test_the_asynchronous_twin_keeps_a_session_only_after_a_whole_read(graph: Graph) -> None:
+    async def reads() -> tuple[list[neo4j.AsyncSession], ...]:
+        twin = graph.open_async()
+        try:
+            await twin.query("RETURN 1 AS one")
+            kept = list(twin._idle)
+            assert await twin.query("RETURN 2 AS two") == [{"two": 2}]
+            reused = list(twin._idle)
+            await asyncio.gather(twin.query("RETURN 3 AS three"), twin.query("RETURN 4 AS four"))
+            side_by_side = list(twin._idle)
+            with pytest.raises(QueryError):
+                await twin.query("RETURN $missing AS value")
+            after_error = list(twin._idle)
+            return kept, reused, side_by_side, after_error
+        finally:
+            await twin.close()
+
+    kept, reused, side_by_side, after_error = asyncio.run(reads())
+    assert len(kept) == 1
+    assert reused == kept
+    assert len(side_by_side) == 2 and kept[0] in side_by_side
+    # The failed query took the last kept session and closed it.
+    assert after_error == side_by_side[:1]
 
 
 def test_a_row_holds_the_values_as_decoded(graph: Graph) -> None:

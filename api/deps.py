@@ -70,9 +70,8 @@ class TokenCheck(SecurityBase):
     token file, admitted when its role is at least ``role``.
 
     It is the whole check in one dependency, and FastAPI documents it as the
-    ``token`` bearer scheme: the same check through ``HTTPBearer`` and a
-    dependency of its own took a third of what the server spends on a request
-    before the route runs.
+    ``token`` bearer scheme. The same check as a dependency on ``HTTPBearer``
+    cost 15 to 20 µs more per request, on a route that takes about 750 µs.
     """
 
     def __init__(self, role: Role) -> None:

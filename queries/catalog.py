@@ -33,13 +33,16 @@ A question that the API answers on its event loop as well as elsewhere is
 written once, as a generator of :class:`Ask` (see :data:`Steps`): it yields
 each catalog query it needs, is sent the rows, and returns its answer.
 :func:`answer` runs it on a :class:`~graph.connection.Graph`,
-:func:`answer_async` on an :class:`~graph.connection.AsyncGraph`.
+:func:`answer_async` on an :class:`~graph.connection.AsyncGraph`. An ask of
+a query that answers for a list of ids can say how (:class:`Merge`); on the
+asynchronous connection, concurrent asks of it are then answered by one query
+(:meth:`~graph.connection.AsyncGraph.query_merged`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -47,7 +50,7 @@ from typing import Any, TypeVar
 
 import neo4j
 
-from graph.connection import AsyncGraph, Graph, Record, row_of
+from graph.connection import AsyncGraph, Graph, Record, Split, row_of
 from graph.errors import CivicGraphError
 
 _HEADER_LINE = re.compile(r"^//\s?(.*)$")
@@ -269,12 +272,46 @@ def write(graph: Graph, name: str, parameters: Mapping[str, Any] | None = None) 
     return graph.query(query.statement, _checked(query, parameters or {}), write=True)
 
 
+@dataclass(frozen=True)
+class Merge:
+    """How asks of a query that answers for a list of values may share one
+    query: their lists joined, the other parameters being equal.
+
+    Attributes:
+        parameter: the list parameter.
+        split: each value's rows among the rows of the shared query.
+    """
+
+    parameter: str
+    split: Split
+
+
+def rows_by(column: str) -> Split:
+    """A :attr:`Merge.split` for a query whose rows name their value in
+    ``column``."""
+
+    def split(rows: list[Record]) -> dict[Hashable, list[Record]]:
+        by_value: dict[Hashable, list[Record]] = {}
+        for row in rows:
+            by_value.setdefault(row[column], []).append(row)
+        return by_value
+
+    return split
+
+
 async def run_async(
-    graph: AsyncGraph, name: str, parameters: Mapping[str, Any] | None = None
+    graph: AsyncGraph,
+    name: str,
+    parameters: Mapping[str, Any] | None = None,
+    merge: Merge | None = None,
 ) -> list[Record]:
-    """:func:`run` on an asynchronous connection."""
+    """:func:`run` on an asynchronous connection; with ``merge``, concurrent
+    asks share a query (:meth:`~graph.connection.AsyncGraph.query_merged`)."""
     query = load_query(name)
-    return await graph.query(query.statement, _checked(query, parameters or {}))
+    checked = _checked(query, parameters or {})
+    if merge is None:
+        return await graph.query(query.statement, checked)
+    return await graph.query_merged(query.statement, checked, merge.parameter, merge.split)
 
 
 @dataclass(frozen=True)
@@ -284,10 +321,12 @@ class Ask:
     Attributes:
         name: the query's name.
         parameters: its values.
+        merge: how concurrent asks of it may share one query, if they may.
     """
 
     name: str
     parameters: Mapping[str, Any]
+    merge: Merge | None = None
 
 
 Steps = Generator[Ask, list[Record], T]
@@ -312,7 +351,7 @@ async def answer_async(graph: AsyncGraph, steps: Steps[T]) -> T:
     try:
         ask = next(steps)
         while True:
-            ask = steps.send(await run_async(graph, ask.name, ask.parameters))
+            ask = steps.send(await run_async(graph, ask.name, ask.parameters, ask.merge))
     except StopIteration as finished:
         result: T = finished.value
         return result

@@ -26,7 +26,7 @@ assignment of :mod:`queries.assignment`), so the two can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -37,7 +37,7 @@ import neo4j
 from graph.connection import Graph, Record
 from graph.errors import NotFoundError
 from graph.schema import ZH, Label, NeedStatus, ProjectStatus
-from queries.catalog import Ask, Steps, answer, run, run_in
+from queries.catalog import Ask, Merge, Steps, answer, run, run_in
 from queries.nodes import visible_nodes_steps
 
 
@@ -381,6 +381,34 @@ def coverage_from_row(row: Record | None) -> Coverage:
     return coverage
 
 
+def coverage_rows_by_need(rows: list[Record]) -> dict[Hashable, list[Record]]:
+    """The ``match_candidates`` row of several needs as one row per need:
+    the need, the covered places of its ancestry and the resources covering
+    them (a :class:`~queries.catalog.Merge` split).
+
+    A need's row may list resources of other needs' categories at its
+    places; its candidates are the same, since a need looks up only its own
+    categories.
+    """
+    if not rows:
+        return {}
+    places = {entry["place_id"]: entry for entry in rows[0]["places"]}
+    resources = {entry["resource_id"]: entry for entry in rows[0]["resources"]}
+    by_need: dict[Hashable, list[Record]] = {}
+    for need in rows[0]["needs"]:
+        own_places = [places[place_id] for place_id in need["ancestry"] if place_id in places]
+        own_resources = {
+            resource_id: resources[resource_id]
+            for place in own_places
+            for resource_id in place["resource_ids"]
+            if resource_id in resources
+        }
+        by_need[need["need_id"]] = [
+            {"needs": [need], "places": own_places, "resources": list(own_resources.values())}
+        ]
+    return by_need
+
+
 _PlaceCoverage = tuple[str | None, dict[str | None, list[Resource]]]
 """A covered place's name, and the resources covering it by category."""
 
@@ -439,7 +467,11 @@ def candidates_steps(need_id: str, scope_id: str | None = None) -> Steps[NeedCan
         visible = yield from visible_nodes_steps([need_id], scope_id)
         if Label.NEED.value not in visible.get(need_id, []):
             raise NotFoundError(need_id, "need")
-    rows = yield Ask("match_candidates", {"need_ids": [need_id], "details": True})
+    rows = yield Ask(
+        "match_candidates",
+        {"need_ids": [need_id], "details": True},
+        merge=Merge("need_ids", coverage_rows_by_need),
+    )
     coverage = coverage_from_row(rows[0] if rows else None)
     if not coverage.needs:
         raise NotFoundError(need_id, "need")

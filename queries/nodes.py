@@ -28,7 +28,7 @@ import neo4j.time
 from graph.connection import Graph, Record
 from graph.errors import NotFoundError
 from graph.schema import SEARCH_INDEX, Label, RelType
-from queries.catalog import Ask, Steps, answer, run, run_in
+from queries.catalog import Ask, Merge, Steps, answer, rows_by, run, run_in
 
 MAX_PAGE = 500
 """The largest page any list returns."""
@@ -207,7 +207,8 @@ def node_with_neighbours_steps(
     limit: int = 50,
 ) -> Steps[tuple[NodeDetail, Page[Neighbour]]]:
     """A node by id, with a page of its relationships and the nodes at their
-    other end (one query).
+    other end (one query, which concurrent asks on an asynchronous connection
+    share).
 
     Neighbours outside the scope are left out (and not counted).
 
@@ -229,13 +230,14 @@ def node_with_neighbours_steps(
     rows = yield Ask(
         "api_node_neighbours",
         {
-            "node_id": node_id,
+            "node_ids": [node_id],
             "scope_id": scope_id,
             "rel_type": rel_type.value if rel_type else None,
             "direction": direction,
             "offset": offset,
             "limit": limit,
         },
+        merge=Merge("node_ids", rows_by("id")),
     )
     if not rows:
         raise NotFoundError(node_id)

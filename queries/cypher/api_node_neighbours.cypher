@@ -1,17 +1,18 @@
 // name: api_node_neighbours
-// zh: 节点及其关联节点 · en: A node with its relationships and the nodes at their other end
-// params: $node_id (the node), $scope_id (a street or community id: the node
+// zh: 节点及其关联节点 · en: Nodes with their relationships and the nodes at their other end
+// params: $node_ids (the nodes), $scope_id (a street or community id: the node
 //      and its neighbours only in its subtree, by the scope rule of fragments/in_scope;
 //      null for no scope), $rel_type (only this relationship type; null for
 //      all), $direction ('out', 'in' or null for both), $offset, $limit (the
 //      page)
-// row: id, labels, properties, total, items — one row: the node, how many
-//      relationships it has, and the page of them, each {direction, type,
-//      properties, id, name, labels} ordered by type, outgoing first, then the
-//      other node's id; no row when no node has the id or it lies outside the
-//      scope
-CALL () {
-  // include: node_by_id(id=$node_id)
+// row: id, labels, properties, total, items — one row per node: the node,
+//      how many relationships it has, and the page of them, each {direction,
+//      type, properties, id, name, labels} ordered by type, outgoing first,
+//      then the other node's id; no row for an id that names no node or one
+//      outside the scope
+UNWIND $node_ids AS node_id
+CALL (node_id) {
+  // include: node_by_id(id=node_id)
 }
 OPTIONAL MATCH (scope:Place {id: $scope_id})
 WITH node, scope

@@ -14,7 +14,7 @@ import pytest
 
 from graph.connection import Graph
 from graph.errors import NotFoundError
-from queries.catalog import answer_async
+from queries.catalog import answer_async, run
 from queries.matching import NeedCandidates, candidates, candidates_steps
 from tests.queries.matching_workbooks import LoadedWorkbook, add_row, copy_small, edit_rows
 
@@ -152,6 +152,37 @@ def test_the_event_loop_asks_the_same_question_alike(small: Graph) -> None:
     assert asyncio.run(ask("N01", None)) == candidates(small, "N01")
     assert asyncio.run(ask("N05", "C01")) == "need not found: N05"
     assert asyncio.run(ask("N99", None)) == "need not found: N99"
+
+
+def test_concurrent_asks_share_a_query_and_each_gets_its_own_answer(small: Graph) -> None:
+    # On the event loop, concurrent asks of candidates are answered by merged
+    # queries; each need's answer is the one it gets alone.
+    need_ids = [row["need_id"] for row in run(small, "match_open_needs", {"community_id": None})]
+    asked = [*need_ids, "N99", *need_ids]
+
+    async def ask_all() -> tuple[list[NeedCandidates | str], int]:
+        twin = small.open_async()
+
+        async def ask(need_id: str) -> NeedCandidates | str:
+            try:
+                return await answer_async(twin, candidates_steps(need_id))
+            except NotFoundError as error:
+                return str(error)
+
+        try:
+            answers = await asyncio.gather(*(ask(need_id) for need_id in asked))
+            return list(answers), twin.merged_queries
+        finally:
+            await twin.close()
+
+    answers, queries = asyncio.run(ask_all())
+    assert len(need_ids) >= 5
+    assert queries == 1
+    for need_id, got in zip(asked, answers, strict=True):
+        if need_id == "N99":
+            assert got == "need not found: N99"
+        else:
+            assert got == candidates(small, need_id)
 
 
 # --- variants ---------------------------------------------------------------------

@@ -38,6 +38,7 @@ from typing import Any
 import uvicorn
 
 from api.main import create_app
+from api.protocol import JoinedWritesProtocol
 from graph.errors import CivicGraphError, ConfigurationError
 
 COLLECTOR_THRESHOLDS = (20_000, 50, 1_000)
@@ -126,7 +127,9 @@ def _work(channel: socket.socket, log: _Logging) -> None:
     # Ctrl-C reaches the whole process group; uvicorn has shut down by the time
     # it raises KeyboardInterrupt again.
     with contextlib.suppress(KeyboardInterrupt):
-        config = uvicorn.Config(app, log_level=log.level, access_log=log.access)
+        config = uvicorn.Config(
+            app, http=JoinedWritesProtocol, log_level=log.level, access_log=log.access
+        )
         HandedServer(config, channel).run()
 
 

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from api.console import app, console, say
 from api.main import create_app
+from api.protocol import JoinedWritesProtocol
 from api.tokens import Role, TokenStore
 from graph.connection import Graph, get_graph
 from graph.introspect import check_nodes, count_nodes
@@ -97,7 +98,13 @@ def demo_command(
         console.print(f"the audit as of the scenario's last day: {address}audit?as_of={as_of}")
     console.print(f"admin token (shown once; keep it): [bold]{token}[/bold]\n", soft_wrap=True)
     if serve:
-        uvicorn.run(create_app(settings, graph=graph), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(settings, graph=graph),
+            host=host,
+            port=port,
+            http=JoinedWritesProtocol,
+            log_level="warning",
+        )
 
 
 def graph_city_ids(graph: Graph) -> list[str]:

@@ -20,6 +20,7 @@ import uvicorn
 
 from api.console import app, say
 from api.main import create_app
+from api.protocol import JoinedWritesProtocol
 from api.workers import serve_workers, steady_collector
 from graph.connection import close_graph, get_graph
 from graph.settings import get_settings
@@ -42,7 +43,14 @@ def serve_command(
     if workers == 1:
         served = create_app(get_settings(), graph=graph)
         steady_collector()
-        uvicorn.run(served, host=host, port=port, log_level="info", access_log=access_log)
+        uvicorn.run(
+            served,
+            host=host,
+            port=port,
+            http=JoinedWritesProtocol,
+            log_level="info",
+            access_log=access_log,
+        )
         return
     # Each worker opens its own connection; this one only made sure Neo4j answers.
     close_graph()

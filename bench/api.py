@@ -7,7 +7,8 @@ asking the same questions one after the other, in the same run. Requests go
 to 127.0.0.1 only and stop by themselves.
 
 The clients share the machine's cores with the server and Neo4j, so they are
-kept lean: each is one keep-alive HTTP/1.1 connection on asyncio streams,
+kept lean: each is one keep-alive HTTP/1.1 connection on asyncio streams (on
+uvloop's event loop, as the server's),
 sending prepared ``GET`` requests and reading every answer whole (head, then
 ``Content-Length`` bytes of body). An answer counts as an error unless its
 status is 200; so does a broken connection, a malformed answer or one slower
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import uvloop
 
 from api.tokens import Role, TokenStore
 from bench.report import Metric
@@ -151,6 +153,12 @@ async def _load(port: int, requests: list[bytes], clients: int, seconds: float) 
     return tally
 
 
+def run_load(port: int, requests: list[bytes], clients: int, seconds: float) -> Tally:
+    """``clients`` clients asking ``requests`` for ``seconds``, on a uvloop event loop."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(_load(port, requests, clients, seconds))
+
+
 def serve_command(port: int, workers: int) -> list[str]:
     """``civicgraph serve`` on ``port`` of 127.0.0.1 with ``workers``
     processes, run by this Python."""
@@ -208,9 +216,9 @@ def bench_api(graph: Graph, home: Path) -> list[Metric]:
     try:
         wait_until_up(base, server)
         requests = [_request(path, token, port) for path in paths]
-        asyncio.run(_load(port, requests, CLIENTS, WARM_UP_SECONDS))
-        baseline = asyncio.run(_load(port, requests, 1, BASELINE_SECONDS))
-        loaded = asyncio.run(_load(port, requests, CLIENTS, SECONDS))
+        run_load(port, requests, CLIENTS, WARM_UP_SECONDS)
+        baseline = run_load(port, requests, 1, BASELINE_SECONDS)
+        loaded = run_load(port, requests, CLIENTS, SECONDS)
     finally:
         server.terminate()
         server.wait(timeout=30)

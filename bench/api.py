@@ -43,10 +43,11 @@ SERVER_WORKERS = 1
 """Server processes (``serve --workers``): one per core that Neo4j leaves free.
 
 On the 2-core benchmark machine Neo4j uses about as much CPU per request as
-the server, so one server process is as fast as two (about 1,200 requests/s
-either way) and its tail is shorter: two processes share the cores with
-Neo4j's threads unevenly, and the one the scheduler starves holds up its
-clients for a second at a time."""
+the server. Before requests shared merged queries, one server process was
+as fast as two (about 1,200 requests/s either way) and its tail was shorter:
+two processes share the cores with Neo4j's threads unevenly, and the one the
+scheduler starves holds up its clients for a second at a time. One process
+also gathers every concurrent request into its merged queries."""
 SECONDS = 30.0
 BASELINE_SECONDS = 10.0
 WARM_UP_SECONDS = 3.0

@@ -272,8 +272,7 @@ class AsyncGraph:
         shared = {key: value for key, value in parameters.items() if key != merge_on}
         try:
             key: Hashable = (text, merge_on, frozenset(shared.items()))
-            hash(key)
-        except TypeError:
+        except TypeError:  # a list or map among the other values
             return await self.query(text, parameters)
         merged = self._gathering.get(key)
         if merged is None or len(merged.values) >= MERGED_MAX_VALUES:

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -90,6 +91,44 @@ def test_keep_alive_messages_only_while_streaming(local: LocalNeo4j) -> None:
     assert settings == [
         {"name": "server.bolt.connection_keep_alive_for_requests", "value": "STREAMING"}
     ]
+
+
+def test_relationships_grouped_by_type_past_eight(local: LocalNeo4j) -> None:
+    """Reading one type of a node's relationships skips its other types: the
+    local Neo4j groups them by type from eight relationships (Neo4j's default
+    is 50)."""
+    local.start()
+    graph = connect(_settings_for(local))
+    try:
+        threshold = graph.query(
+            "CALL dbms.listConfig('db.relationship_grouping_threshold') YIELD value RETURN value"
+        )
+        hub = graph.query(
+            "CREATE (hub:GroupingProbe)-[:RARE]->(:GroupingProbe) "
+            "WITH hub UNWIND range(1, 30) AS i CREATE (hub)-[:COMMON]->(:GroupingProbe) "
+            "RETURN DISTINCT elementId(hub) AS hub",
+            write=True,
+        )[0]["hub"]
+        with graph.session() as session:
+            summary = session.run(
+                "PROFILE MATCH (hub)-[:RARE]->(rare) WHERE elementId(hub) = $hub RETURN rare",
+                {"hub": hub},
+            ).consume()
+        assert summary.profile is not None
+        expands: list[dict[str, Any]] = []
+        pending: list[dict[str, Any]] = [summary.profile]
+        while pending:
+            plan = pending.pop()
+            pending.extend(plan.get("children", []))
+            if plan["operatorType"].startswith("Expand"):
+                expands.append(plan)
+    finally:
+        graph.close()
+
+    assert threshold == [{"value": "8"}]
+    assert len(expands) == 1 and expands[0]["rows"] == 1
+    # Ungrouped, the expansion reads all 31 relationships (32 reads); grouped, 4.
+    assert expands[0]["dbHits"] < 10
 
 
 def test_status_json_from_the_cli(local: LocalNeo4j, home: Path) -> None:

@@ -22,8 +22,9 @@
 //      a project covers the community it SERVES (whatever its status: only
 //      active ones take needs, which queries/matching.py decides).
 //      remaining = capacity - needs ASSIGNED_TO it whose status is assigned.
-//      Only resources in one of the needs' matching categories are listed;
-//      queries/matching.py pairs each need with those in its own categories.
+//      Only resources in one of the needs' matching categories are listed,
+//      with those of their categories; queries/matching.py pairs each need
+//      with those in its own categories.
 UNWIND $need_ids AS wanted_id
 MATCH (need:Need {id: wanted_id})
 OPTIONAL MATCH (need)-[:RAISED_IN]->(origin:Place)
@@ -37,8 +38,8 @@ WITH need, origin, need_category, current,
      } AS ancestry,
      COLLECT {
        MATCH steps = (need_category)-[:BROADER*0..9]->(broader:Category)
-       RETURN broader.id ORDER BY length(steps)
-     } AS matching_category_ids
+       RETURN broader ORDER BY length(steps)
+     } AS matching_categories
 WITH collect(
        CASE
          WHEN $details THEN {
@@ -51,7 +52,7 @@ WITH collect(
            category_id: need_category.id,
            category_zh: need_category.name_zh,
            category_en: need_category.name_en,
-           matching_category_ids: matching_category_ids,
+           matching_category_ids: [category IN matching_categories | category.id],
            ancestry: [place IN ancestry | place.id],
            place_name: origin.name,
            community_id: [place IN ancestry WHERE place:Community | place.id][0],
@@ -63,21 +64,21 @@ WITH collect(
            urgency: need.urgency,
            raised_on: need.raised_on,
            category_id: need_category.id,
-           matching_category_ids: matching_category_ids,
+           matching_category_ids: [category IN matching_categories | category.id],
            ancestry: [place IN ancestry | place.id]
          }
        END) AS needs,
      collect(ancestry) AS ancestries,
-     collect(matching_category_ids) AS category_lists
+     collect(matching_categories) AS category_lists
 CALL (category_lists) {
-  UNWIND category_lists AS category_ids
-  UNWIND category_ids AS category_id
-  RETURN collect(DISTINCT category_id) AS wanted_category_ids
+  UNWIND category_lists AS categories
+  UNWIND categories AS category
+  RETURN collect(DISTINCT category) AS wanted_categories
 }
-CALL (ancestries, wanted_category_ids) {
+CALL (ancestries, wanted_categories) {
   UNWIND ancestries AS ancestry
   UNWIND ancestry AS place
-  WITH DISTINCT place, wanted_category_ids
+  WITH DISTINCT place, wanted_categories
   CALL (place) {
     MATCH (place)<-[:COVERS]-(resource:Service)
     RETURN resource
@@ -89,23 +90,27 @@ CALL (ancestries, wanted_category_ids) {
     MATCH (place)<-[:SERVES]-(resource:Project)
     RETURN resource
   }
-  // Read from the resource's side: a category is a dense node (every need in
-  // it points at it), so the planner must not start there.
-  WITH place, resource, [(resource)-[:IN_CATEGORY]->(category:Category) | category.id] AS offered
-  WHERE any(category_id IN offered WHERE category_id IN wanted_category_ids)
-  WITH place, collect(resource) AS covering
+  // Each resource's categories are read once, however many places it
+  // covers, and from the resource's side: a category is a dense node (every
+  // need in it points at it), so the planner must not start there.
+  WITH wanted_categories, resource, collect(place) AS covered_places
+  MATCH (resource)-[:IN_CATEGORY]->(category)
+  WHERE category IN wanted_categories
+  WITH resource, covered_places, collect(category) AS categories
+  UNWIND covered_places AS place
+  WITH place, collect({resource: resource, categories: categories}) AS covering
   RETURN collect({
            place_id: place.id,
            place_name: place.name,
-           resource_ids: [resource IN covering | resource.id]
+           resource_ids: [entry IN covering | entry.resource.id]
          }) AS places,
          collect(covering) AS coverings
 }
 CALL (coverings) {
   UNWIND coverings AS covering
-  UNWIND covering AS resource
-  WITH DISTINCT resource
-  OPTIONAL MATCH (resource)-[:IN_CATEGORY]->(category:Category)
+  UNWIND covering AS entry
+  WITH DISTINCT entry.resource AS resource, entry.categories AS categories
+  UNWIND categories AS category
   OPTIONAL MATCH (provider)-[:OFFERS|RUNS]->(resource)
   WITH resource, category, collect(provider)[0] AS provider,
        COUNT { (resource)<-[:ASSIGNED_TO]-(taken:Need {status: 'assigned'}) } AS assigned

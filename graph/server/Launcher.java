@@ -53,12 +53,12 @@ public final class Launcher {
      * so, of several types, and matching reads them one type at a time: a
      * service's category past the needs assigned to it, an organization's
      * services past its members. Grouped, a need's candidates cost Neo4j
-     * two fifths fewer reads. A need or a person has at most three and
+     * two fifths fewer reads. A need or a person has three or fewer and
      * stays as it is. A node is grouped when a relationship is written to
      * it past the threshold: a store loaded with this setting is grouped
      * throughout.
      */
-    static final int RELATIONSHIP_GROUPING_THRESHOLD = 8;
+    private static final int RELATIONSHIP_GROUPING_THRESHOLD = 8;
 
     private Launcher() {}
 

@@ -25,6 +25,7 @@ from graph.introspect import check_nodes, constraint_names, count_nodes, index_n
 from graph.schema import INDEXES, SEARCH_INDEX, Label
 from graph.server.local import LocalNeo4j
 from graph.settings import Settings, get_settings
+from queries.catalog import rows_by
 
 WRITE_PERSON = "CREATE (:Person {id: $id, name: $name})"
 
@@ -90,12 +91,7 @@ def test_the_asynchronous_twin_keeps_a_session_only_after_a_whole_read(graph: Gr
 TENFOLD = "UNWIND $values AS value RETURN value, value * $factor AS product"
 """A query that answers for a list of values, for merging."""
 
-
-def by_value(rows: list[Record]) -> dict[object, list[Record]]:
-    split: dict[object, list[Record]] = {}
-    for row in rows:
-        split.setdefault(row["value"], []).append(row)
-    return split
+by_value = rows_by("value")
 
 
 def merged_asks(

@@ -33,6 +33,7 @@ from typing import Any
 
 from graph.errors import CivicGraphError, NotFoundError
 from graph.settings import Settings
+from graph.text import NAME_MAX_LENGTH, control_character_problem
 
 TOKEN_FILE = "tokens.json"
 """The file under ``$CIVICGRAPH_HOME`` that holds the token hashes."""
@@ -44,6 +45,11 @@ TOKEN_PREFIX = "cg_"
 class TokenStoreError(CivicGraphError):
     """The token file cannot be read or written, or a token is asked for with
     values it cannot take."""
+
+
+class TokenStoreUnavailableError(TokenStoreError):
+    """The token file exists but cannot be read or is damaged: no token can
+    be checked until an administrator repairs it."""
 
 
 class Role(StrEnum):
@@ -166,10 +172,13 @@ class TokenStore:
             "community",
         ):
             raise TokenStoreError("a scope is a street or a community id, with its kind")
+        problem = control_character_problem(name)
+        if problem is not None:
+            raise TokenStoreError(f"a token's name may not hold a {problem}")
         clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken(
             id="t_" + secrets.token_hex(4),
-            name=" ".join(name.split())[:200],
+            name=" ".join(name.split())[:NAME_MAX_LENGTH],
             role=role,
             scope_id=scope_id,
             scope_kind=scope_kind,
@@ -229,7 +238,7 @@ class TokenStore:
         except FileNotFoundError:
             return []
         except OSError as error:
-            raise TokenStoreError(f"cannot read {self.path}: {error}") from error
+            raise TokenStoreUnavailableError(f"cannot read {self.path}: {error}") from error
         try:
             entries = json.loads(text)["tokens"]
             return [
@@ -238,7 +247,7 @@ class TokenStore:
                 if isinstance(entry, dict)
             ]
         except (ValueError, KeyError, TypeError) as error:
-            raise TokenStoreError(f"{self.path} is not a token file: {error}") from error
+            raise TokenStoreUnavailableError(f"{self.path} is not a token file: {error}") from error
 
     def _write(self, tokens: list[ApiToken]) -> None:
         document = {"tokens": [{**asdict(token), "role": token.role.value} for token in tokens]}

@@ -63,6 +63,7 @@ from graph.schema import (
     Post,
     ProjectStatus,
 )
+from graph.text import control_character_problem, length_problem, normalize_line_ends
 from loaders.workbook import CellValue, RawRow, RawWorkbook, cell_text, read_workbook
 from loaders.workbook_format import (
     CATEGORIES,
@@ -641,9 +642,25 @@ class _Cells:
         return value
 
     def text(self, column: str, *, required: bool = False) -> str | None:
-        """The cell as text."""
+        """The cell as text, Windows line ends made newlines.
+
+        A control character is a problem (:mod:`graph.text`), and so is a
+        name or title longer than :data:`graph.text.NAME_MAX_LENGTH`; the
+        text is still returned, so that the rest of the row is checked as if
+        it were right.
+        """
         value = self._value(column, required)
-        return None if value is None else cell_text(value)
+        if value is None:
+            return None
+        text = normalize_line_ends(cell_text(value))
+        problem = control_character_problem(text)
+        if problem is not None:
+            self.report(column, f"{problem}: remove it (a spreadsheet cannot hold it)")
+        if column in _NAME_COLUMNS:
+            too_long = length_problem(text)
+            if too_long is not None:
+                self.report(column, f"{column} too long: {too_long}")
+        return text
 
     def identifier(self, column: str, *, required: bool = False) -> str | None:
         """One id; a cell holding several ``;``-separated ids is a problem."""
@@ -751,6 +768,9 @@ class _Cells:
 
 
 _LARGEST_STORED_INTEGER = 2**63 - 1
+
+_NAME_COLUMNS = frozenset({"name", "title", "name_zh", "name_en"})
+"""The columns that hold a name or a title, limited in length."""
 
 
 def _whole_number(value: CellValue) -> int | None:

@@ -14,7 +14,6 @@ shape of DESIGN.md ("Command line").
 
 from __future__ import annotations
 
-import csv
 import re
 import time
 from collections import Counter
@@ -29,6 +28,7 @@ from graph.connection import Graph, Record
 from graph.errors import CivicGraphError, NotFoundError
 from graph.schema import LEVEL_PARENT
 from queries.catalog import QueryCatalogError, load_query, query_names, run
+from queries.tabular import report_csv, write_report_csv
 
 Severity = Literal["high", "medium", "low"]
 
@@ -403,21 +403,18 @@ def findings_of(rows: Sequence[Record]) -> tuple[Finding, ...]:
 
 def write_csv(report: AuditReport, path: Path) -> int:
     """Write one row per finding, with its rule's id, name, severity and
-    titles (:data:`CSV_COLUMNS`).
-
-    The file is UTF-8 with a byte-order mark, so that Excel shows the Chinese
-    as it does for the workbooks planners fill in.
+    titles (:data:`CSV_COLUMNS`), safe to open in Excel
+    (:mod:`queries.tabular`).
 
     Returns:
         How many findings were written.
     """
-    rows = report.rows()
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: "" if value is None else value for key, value in row.items()})
-    return len(rows)
+    return write_report_csv(path, CSV_COLUMNS, report.rows())
+
+
+def csv_text(report: AuditReport) -> str:
+    """The rows of :func:`write_csv` as CSV text."""
+    return report_csv(CSV_COLUMNS, report.rows())
 
 
 def _check_scope(graph: Graph, scope: Mapping[str, str | None]) -> None:

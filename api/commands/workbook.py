@@ -32,6 +32,7 @@ from loaders.load import (
 from loaders.scenario import SCENARIOS, write_scenario
 from loaders.seed_facts import FigureCheck, seed_check
 from loaders.workbook import write_template
+from queries.export import export_rows
 from queries.stats import GROUP_TITLES, collect_stats
 
 PROGRESS_THRESHOLD = 20_000
@@ -214,11 +215,16 @@ def export_command(
     json_output: JsonOption = False,
 ) -> None:
     """Write the graph back as a workbook that loads into the same graph (导出)."""
-    report = export_workbook(get_graph(echo=say), out)
+    report = export_workbook(export_rows(get_graph(echo=say)), out)
     if json_output:
         print_json(report.to_json())
         return
-    console.print(f"exported {sum(report.rows.values()):,} rows to {out}")
+    for warning in report.warnings:
+        say(f"warning: {warning}")
+    console.print(
+        f"exported {sum(report.rows.values()):,} rows to {out}; it holds personal data "
+        f"(names, phones): its files are readable by you only (mode 600)"
+    )
 
 
 @app.command("stats")

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from graph.connection import Graph
 from graph.introspect import delete_everything
 from loaders.export import export_workbook
+from queries.export import export_rows
 from tests.api.conftest import SMALL, Tokens, auth, graph_counts
 
 
@@ -68,7 +69,7 @@ def test_xlsx_is_loaded(client: TestClient, graph: Graph, tokens: Tokens, tmp_pa
         headers=auth(tokens.admin),
     )
     loaded = graph_counts(graph)
-    export_workbook(graph, tmp_path / "small.xlsx")
+    export_workbook(export_rows(graph), tmp_path / "small.xlsx")
     delete_everything(graph)
     answer = client.post(
         "/api/workbook",

@@ -21,13 +21,14 @@ from graph.write import (
 )
 from loaders.export import export_workbook
 from loaders.load import load_workbook
+from queries.export import export_rows
 from tests.loaders.workbooks import SMALL
 
 CREATE_CATEGORIES = "UNWIND $rows AS row CREATE (n:`Category`) SET n.id = row.id"
 
 
 def _exported(graph: Graph, folder: Path) -> dict[str, str]:
-    export_workbook(graph, folder)
+    export_workbook(export_rows(graph), folder)
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.csv"))}
 
 

@@ -5,7 +5,9 @@ Every :class:`graph.errors.CivicGraphError` maps to a 4xx by its class (a node
 outside the caller's scope is reported as not found, never as forbidden, so
 that its existence is not revealed); FastAPI's request validation answers 422
 with every problem; a rejected workbook answers 422 with each problem's file,
-row and column. Only a bug or a database that cannot be reached gives a 5xx.
+row and column. Only a bug, a database that cannot be reached or a token file
+that cannot be read gives a 5xx; its answer says what failed and nothing
+about the server (no address, no path), and the log says the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.tokens import TokenStoreUnavailableError
 from graph.errors import (
     AuthenticationError,
     CivicGraphError,
@@ -75,6 +78,7 @@ _STATUS: tuple[tuple[type[CivicGraphError], int, str], ...] = (
     (NeedConflictError, 409, "conflict"),
     (NeedInputError, 400, "bad_request"),
     (AuditInputError, 400, "bad_request"),
+    (TokenStoreUnavailableError, 503, "token_store_unavailable"),
     (DatabaseUnavailableError, 503, "database_unavailable"),
     (AuthenticationError, 503, "database_unavailable"),
     (ConfigurationError, 500, "configuration"),
@@ -94,6 +98,19 @@ _REASONS = {
 }
 
 
+PUBLIC_DETAIL = {
+    "database_unavailable": (
+        "数据库暂时无法访问 · the database cannot be reached: try again shortly"
+    ),
+    "token_store_unavailable": (
+        "令牌库无法读取 · the token store cannot be read: an administrator must repair it"
+    ),
+    "configuration": "服务器配置有误 · the server is misconfigured: its log says how",
+}
+"""What a 5xx answer says, in place of a message that may name the server's
+addresses or files."""
+
+
 def error_body(error: str, detail: str, **extra: Any) -> dict[str, Any]:
     """The JSON body of every error answer."""
     return {"error": error, "detail": detail, **extra}
@@ -110,21 +127,28 @@ def status_of(error: CivicGraphError) -> tuple[int, str]:
     return 400, "bad_request"
 
 
+def public_error(request: Request, error: CivicGraphError) -> tuple[int, str, str]:
+    """The status, name and detail an error is answered with; a 5xx is
+    logged whole and answered with :data:`PUBLIC_DETAIL`."""
+    status, name = status_of(error)
+    detail = " ".join(str(error).split())
+    if status >= 500:
+        logger.error("%s %s: %s", request.method, request.url.path, detail)
+        detail = PUBLIC_DETAIL.get(name, name)
+    return status, name, detail
+
+
 async def _civicgraph_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, CivicGraphError)
-    status, name = status_of(error)
+    status, name, detail = public_error(request, error)
     extra: dict[str, Any] = {}
     if isinstance(error, ValidationError):
         extra["problems"] = [
             {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
             for p in error.problems
         ]
-    if status >= 500:
-        logger.error("%s %s: %s", request.method, request.url.path, error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(
-        error_body(name, " ".join(str(error).split()), **extra), status, headers=headers
-    )
+    return JSONResponse(error_body(name, detail, **extra), status, headers=headers)
 
 
 async def _request_validation_error(request: Request, error: Exception) -> JSONResponse:

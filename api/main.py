@@ -1,6 +1,8 @@
 """The civicgraph web API (FastAPI): :func:`create_app` builds the app, opens
 the one Neo4j connection in its lifespan and closes it on shutdown, installs
-the error handlers and includes every router of :mod:`api.routes`.
+the error handlers and the security headers (:mod:`api.security`), and
+includes the routers of :mod:`api.routes` that :data:`API_ROUTERS` and
+:data:`SITE_ROUTERS` name.
 
 Routes that query Neo4j are plain functions, run in a pool of
 :data:`ROUTE_THREADS` threads; the dependencies that only read the request run
@@ -10,7 +12,7 @@ asynchronous connection the lifespan opens beside the other, and write their
 JSON directly (:func:`api.routes.common.json_response`). Their concurrent
 requests share merged queries (:meth:`graph.connection.AsyncGraph.query_merged`).
 
-Everything lives under ``/api``; the OpenAPI document is
+The API lives under ``/api``, the planners' pages at the site's root; the OpenAPI document is
 ``/api/openapi.json``. The site works offline: FastAPI's own documentation
 pages load Swagger UI from a CDN, so they are turned off, and ``/api/docs``
 serves Swagger UI from the ``swagger_ui_bundle`` package when it is installed
@@ -20,23 +22,38 @@ serves Swagger UI from the ``swagger_ui_bundle`` package when it is installed
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-import api.routes
 from api.errors import install_error_handlers
+from api.routes import (
+    audit,
+    health,
+    matching,
+    needs,
+    nodes,
+    pages,
+    search,
+    session,
+    static,
+    stats,
+    tokens,
+    workbook,
+)
+from api.security import SecurityHeaders, csp_nonce
+from api.session import Sessions
 from api.tokens import TokenStore
 from graph.connection import Graph, connect
 from graph.settings import Settings, get_settings
+from visualize.render import library_style_hashes
 
 API_PREFIX = "/api"
 """Where the API lives."""
@@ -95,26 +112,23 @@ and `limit` (at most 500) and answer `{items, total, offset, limit}`.
 """
 
 
-BUSIEST_ROUTERS = ("nodes", "matching")
-"""The routers other systems call most, included first: a request is matched
-against the routes in the order they were included."""
+API_ROUTERS: tuple[APIRouter, ...] = (
+    nodes.router,
+    matching.router,
+    audit.router,
+    health.router,
+    needs.router,
+    search.router,
+    stats.router,
+    tokens.router,
+    workbook.router,
+)
+"""The API's routers, under :data:`API_PREFIX`. The two other systems call
+most (nodes, matching) come first: a request is matched against the routes
+in the order they were included."""
 
-
-def router_modules() -> list[tuple[str, APIRouter, str]]:
-    """Every module of :mod:`api.routes` with a ``router``: its name, router
-    and prefix (``PREFIX`` in the module, ``/api`` by default); those of
-    :data:`BUSIEST_ROUTERS` first, then by name."""
-    rank = {name: place for place, name in enumerate(BUSIEST_ROUTERS)}
-    found = []
-    for info in sorted(
-        pkgutil.iter_modules(api.routes.__path__),
-        key=lambda i: (rank.get(i.name, len(rank)), i.name),
-    ):
-        module = importlib.import_module(f"api.routes.{info.name}")
-        router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):
-            found.append((info.name, router, str(getattr(module, "PREFIX", API_PREFIX))))
-    return found
+SITE_ROUTERS: tuple[APIRouter, ...] = (pages.router, session.router, static.router)
+"""The planners' pages, the token form and the static scripts, at the site's root."""
 
 
 def swagger_ui_folder() -> Path | None:
@@ -133,20 +147,24 @@ def _add_docs(app: FastAPI) -> None:
         app.mount(f"{DOCS_URL}/static", StaticFiles(directory=folder), name="swagger-ui")
 
     @app.get(DOCS_URL, include_in_schema=False)
-    def docs() -> HTMLResponse:
+    def docs(request: Request) -> HTMLResponse:
         if folder is None:
             return HTMLResponse(
                 "<!doctype html><meta charset=utf-8><title>civicgraph API</title>"
                 f'<p>API 文档 · The API is described by <a href="{OPENAPI_URL}">{OPENAPI_URL}</a>. '
                 "Install the <code>swagger-ui-bundle</code> package for an interactive page.</p>"
             )
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=OPENAPI_URL,
             title="civicgraph API",
             swagger_js_url=f"{DOCS_URL}/static/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_URL}/static/swagger-ui.css",
             swagger_favicon_url=f"{DOCS_URL}/static/favicon-32x32.png",
         )
+        # Its one inline script runs under the page's policy by the nonce.
+        html = bytes(page.body).decode("utf-8")
+        nonce = csp_nonce(request.state) or ""
+        return HTMLResponse(html.replace("<script>", f'<script nonce="{nonce}">'))
 
 
 def create_app(settings: Settings | None = None, *, graph: Graph | None = None) -> FastAPI:
@@ -194,8 +212,12 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         # Set at once, so that clients that skip the lifespan (test clients) find it.
         app.state.graph = graph
     app.state.tokens = TokenStore.for_settings(chosen)
+    app.state.sessions = Sessions(chosen.civicgraph_home)
     install_error_handlers(app)
-    for _, router, prefix in router_modules():
-        app.include_router(router, prefix=prefix)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    for router in SITE_ROUTERS:
+        app.include_router(router)
     _add_docs(app)
+    app.add_middleware(SecurityHeaders, style_hashes=library_style_hashes())
     return app

@@ -11,14 +11,37 @@ their query module; everything a client sends is typed field by field.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.tokens import Role
 from graph.schema import NeedKind, NeedStatus
+from graph.text import NAME_MAX_LENGTH, control_character_problem, normalize_line_ends
 
-Id = Field(min_length=1, max_length=200)
+
+def plain_text(value: str) -> str:
+    """A text a client sent, Windows line ends made newlines.
+
+    Raises:
+        ValueError: it holds a control character (:mod:`graph.text`), which
+            answers 422.
+    """
+    value = normalize_line_ends(value)
+    problem = control_character_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(plain_text)]
+"""Any text a client sends: no control characters."""
+
+IdText = Annotated[PlainText, Field(min_length=1, max_length=200)]
+"""A node's id as a client names it."""
+
+NameText = Annotated[PlainText, Field(min_length=1, max_length=NAME_MAX_LENGTH)]
+"""A name or a title."""
 
 
 class ErrorPublic(BaseModel):
@@ -223,9 +246,7 @@ class AssignmentRequest(BaseModel):
     )
 
     apply: bool = Field(default=False, description="write the assignments (else a dry run)")
-    community_id: str | None = Field(
-        default=None, min_length=1, max_length=200, description="only this community's needs"
-    )
+    community_id: IdText | None = Field(default=None, description="only this community's needs")
 
 
 class AssignmentItemPublic(BaseModel):
@@ -317,10 +338,10 @@ class NeedCreate(BaseModel):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$",
         description="its id; a fresh one when absent",
     )
-    title: str = Field(min_length=1, max_length=200)
+    title: NameText
     kind: NeedKind
-    category_id: str = Id
-    place_id: str = Id
+    category_id: IdText
+    place_id: IdText
     urgency: int = Field(default=2, ge=1, le=3)
     raised_on: date | None = Field(default=None, description="today when absent")
 
@@ -332,9 +353,9 @@ class NeedUpdate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"urgency": 3, "status": "open"}]}
     )
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: NameText | None = None
     urgency: int | None = Field(default=None, ge=1, le=3)
-    category_id: str | None = Field(default=None, min_length=1, max_length=200)
+    category_id: IdText | None = None
     status: NeedStatus | None = Field(
         default=None,
         description="open drops the assignment and resolution; assigned needs an assignment; "
@@ -349,7 +370,7 @@ class NeedAssign(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"resource_id": "SV02"}]}
     )
 
-    resource_id: str = Id
+    resource_id: IdText
 
 
 class NeedResolve(BaseModel):
@@ -412,10 +433,8 @@ class TokenCreate(BaseModel):
     )
 
     role: Role
-    scope_id: str | None = Field(
-        default=None, min_length=1, max_length=200, description="a street or community id"
-    )
-    name: str = Field(default="", max_length=200)
+    scope_id: IdText | None = Field(default=None, description="a street or community id")
+    name: Annotated[PlainText, Field(max_length=NAME_MAX_LENGTH)] = ""
 
 
 class TokenPublic(BaseModel):

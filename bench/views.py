@@ -49,7 +49,7 @@ from playwright.sync_api import (
 from pyvis.network import Network
 
 from api.main import create_app
-from api.routes.pages import TOKEN_COOKIE
+from api.session import cookie_name
 from api.tokens import Role, TokenStore
 from bench.report import Metric
 from graph.connection import Graph
@@ -201,14 +201,15 @@ def wait_until_stable(page: Page) -> float:
 
 
 @contextmanager
-def bench_site(graph: Graph, settings: Settings, home: Path) -> Iterator[tuple[str, str]]:
+def bench_site(graph: Graph, settings: Settings, home: Path) -> Iterator[tuple[str, str, str]]:
     """The API and its pages served on 127.0.0.1 with a throwaway token
-    file; yields the base URL and an admin token."""
+    file; yields the base URL, an admin token and the cookie the pages
+    keep it in."""
     home.mkdir(parents=True, exist_ok=True)
     site_settings = settings.model_copy(update={"civicgraph_home": home})
     _, token = TokenStore.for_settings(site_settings).create(Role.ADMIN, name="bench views")
     with serving(create_app(site_settings, graph=graph)) as base:
-        yield base, token
+        yield base, token, cookie_name(home, urlsplit(base).port)
 
 
 def pyvis_page(view: ViewGraph, path: Path) -> Path:
@@ -320,7 +321,7 @@ def bench_views(
     script_bytes = len(vis_network_js().encode("utf-8"))
     metrics: list[Metric] = []
     with (
-        bench_site(graph, base_settings, work / "views-home") as (base, token),
+        bench_site(graph, base_settings, work / "views-home") as (base, token, cookie),
         serving_folder(work) as files,
         sync_playwright() as playwright,
     ):
@@ -330,16 +331,16 @@ def bench_views(
                 url = f"{base}/explore?{urlencode(params)}"
                 say(f"  {kind}: {url}")
                 # One untimed load: the server's query plans, the browser's start.
-                _timed(browser, url, RECORD_STABLE, 1, (TOKEN_COOKIE, token, base))
+                _timed(browser, url, RECORD_STABLE, 1, (cookie, token, base))
                 times, blocked, nodes = _timed(
-                    browser, url, RECORD_STABLE, repeats, (TOKEN_COOKIE, token, base)
+                    browser, url, RECORD_STABLE, repeats, (cookie, token, base)
                 )
                 if blocked:
                     raise RuntimeError(f"the explorer asked for {blocked[0]}")
                 started = time.perf_counter()
                 view = build()
                 build_seconds = time.perf_counter() - started
-                page_bytes = _page_bytes(url, token)
+                page_bytes = _page_bytes(url, cookie, token)
                 baseline_file = pyvis_page(view, work / "views-pyvis" / f"{kind}.html")
                 baseline_url = f"{files}/{baseline_file.relative_to(work).as_posix()}"
                 baseline_times, baseline_blocked, _ = _timed(
@@ -388,8 +389,8 @@ def bench_views(
     return metrics
 
 
-def _page_bytes(url: str, token: str) -> int:
+def _page_bytes(url: str, cookie: str, token: str) -> int:
     """The HTML of an explorer page, in bytes (vis-network comes separately)."""
-    answer = httpx.get(url, cookies={TOKEN_COOKIE: token}, timeout=120)
+    answer = httpx.get(url, cookies={cookie: token}, timeout=120)
     answer.raise_for_status()
     return len(answer.content)

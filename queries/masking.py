@@ -17,13 +17,20 @@ Editors and admins see everything whole; a ``viewer`` token sees:
   大爷, 阿姨, 师傅, 反映 …), is shortened the same way: ``李秀英老人行动不便`` →
   ``李**老人行动不便``. Needs do not link to the residents who raise them, so
   this rule reads the text; it errs on the side of masking.
+
+Everything that shows a viewer a person or a need's title masks it here,
+before it is shown: the API's answers, the pages, the explorer's views
+(their titles and tooltips too) and the audit's exports.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
+
+from queries.audit import AuditReport, Finding, RuleResult
 
 _COMPOUND_SURNAMES = (
     "欧阳",
@@ -132,6 +139,19 @@ def mask_person_name(name: str) -> str:
     return text[0] + "*" * (len(text) - 1)
 
 
+_MASKED_FORM = re.compile("(?P<prefix>" + "|".join(_COMPOUND_SURNAMES) + r"|[^*\s])(?P<stars>\*+)")
+
+
+def masked_name_form(text: str) -> tuple[str, int] | None:
+    """What a masked name stands for: ``刘**`` → ``("刘", 3)``, the names with
+    that surname and that many characters; ``None`` for any other text."""
+    found = _MASKED_FORM.fullmatch(text.strip())
+    if found is None:
+        return None
+    prefix = found.group("prefix")
+    return prefix, len(prefix) + len(found.group("stars"))
+
+
 def mask_text(text: str) -> str:
     """A free text (a need's title, an audit detail) with mobile numbers and
     residents' names masked."""
@@ -173,3 +193,28 @@ def mask_properties(labels: Iterable[str], properties: Mapping[str, Any]) -> dic
         else:
             masked[key] = value
     return masked
+
+
+def mask_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A node record (``labels`` and properties side by side, as the view and
+    GraphML queries return them) as a viewer sees it."""
+    labels = record.get("labels") or ()
+    return {**record, **mask_properties([labels] if isinstance(labels, str) else labels, record)}
+
+
+def mask_finding(finding: Finding) -> Finding:
+    """An audit finding as a viewer sees it: a person's name shortened, a
+    need's title and every detail masked as free text."""
+    name = finding.name
+    if name is not None:
+        name = mask_person_name(name) if finding.kind == "person" else mask_text(name)
+    return replace(finding, name=name, detail=mask_text(finding.detail))
+
+
+def mask_report(report: AuditReport) -> AuditReport:
+    """An audit report with every finding masked (:func:`mask_finding`)."""
+    results = tuple(
+        RuleResult(result.rule, tuple(mask_finding(f) for f in result.findings), result.seconds)
+        for result in report.results
+    )
+    return replace(report, results=results)

@@ -29,6 +29,7 @@ from graph.connection import Graph, Record
 from graph.errors import NotFoundError
 from graph.schema import SEARCH_INDEX, Label, RelType
 from queries.catalog import Ask, Merge, Steps, answer, rows_by, run, run_in
+from queries.masking import masked_name_form
 
 MAX_PAGE = 500
 """The largest page any list returns."""
@@ -287,14 +288,21 @@ def search_nodes(
     scope_id: str | None = None,
     offset: int = 0,
     limit: int = 50,
+    masked: bool = False,
 ) -> Page[SearchHit]:
     """Nodes whose name contains ``text`` (case aside), or whose id is ``text``.
+
+    A masked search (a viewer's) finds no person by name, since the hits of
+    name parts would confirm a guessed name that the mask hides: people are
+    found by id, and by the masked form of their name (``刘**``: the people
+    of that surname with three characters to their name).
 
     Args:
         graph: the connection.
         text: the user's text, as typed.
         label: only nodes with this label.
         scope_id: the caller's scope.
+        masked: the caller sees people's names masked.
         offset: where the page starts.
         limit: the page size (at most :data:`MAX_PAGE`).
 
@@ -314,6 +322,8 @@ def search_nodes(
             "text": stripped,
             "label": label.value if label else None,
             "scope_id": scope_id,
+            "hide_people": masked,
+            **_masked_form(stripped if masked else None),
             "offset": offset,
             "limit": limit,
         },
@@ -330,6 +340,13 @@ def search_nodes(
         for item in rows[0]["items"]
     ]
     return Page(items, int(rows[0]["total"]), offset, limit)
+
+
+def _masked_form(text: str | None) -> dict[str, Any]:
+    """The surname and length a masked name (``刘**``, ``欧阳*``) stands for."""
+    found = masked_name_form(text) if text is not None else None
+    prefix, length = found if found is not None else (None, None)
+    return {"masked_prefix": prefix, "masked_length": length}
 
 
 def visible_nodes(

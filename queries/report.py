@@ -82,6 +82,8 @@ def render_html(
     report: AuditReport,
     community_names: Mapping[str, str] | None = None,
     findings_per_rule: int = DEFAULT_FINDINGS_PER_RULE,
+    *,
+    nonce: str | None = None,
 ) -> str:
     """The report as one self-contained HTML page.
 
@@ -89,6 +91,8 @@ def render_html(
         report: the audit.
         community_names: community id → name, to print beside ids.
         findings_per_rule: how many findings of each rule to list.
+        nonce: the Content-Security-Policy nonce of the answer that serves
+            it, put on its ``<style>`` element.
     """
     names = dict(community_names or {})
     scope = (
@@ -112,6 +116,7 @@ def render_html(
         community_names=names,
         kind_label=kind_label,
         limit=findings_per_rule,
+        nonce=nonce,
     )
 
 

@@ -13,6 +13,8 @@ CDNs.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from dataclasses import asdict
@@ -43,6 +45,7 @@ from visualize.transforms import tooltip
 __all__ = [
     "FONT_FACE",
     "VIS_NETWORK_VERSION",
+    "library_style_hashes",
     "render_fragment",
     "render_html",
     "script_json",
@@ -248,6 +251,57 @@ def vis_network_js() -> str:
     return source.replace("</script", "<\\/script")
 
 
+_STYLE_INJECTOR = re.compile(r"function ([\w$]+)\([\w$,]*\)\{")
+_STRING_ARGUMENT = r"""\((?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\)"""
+_JS_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|(.))", re.S)
+_JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+@cache
+def library_style_hashes() -> tuple[str, ...]:
+    """The CSP hash sources (``sha256-…``) of the style sheets vis-network adds
+    to a page's head as it loads.
+
+    The library carries its CSS as string literals passed to one function
+    that makes a ``<style>`` element of each. A page whose policy admits
+    styles by nonce only must admit these by their hashes; the browser test
+    of the pages fails on any style the policy blocks, so a new build of the
+    library that adds its styles otherwise is noticed. The library puts each
+    ``<style>`` element in the head empty before it adds the text, so the
+    empty sheet's hash comes first.
+    """
+    source = vis_network_js()
+    made = source.find('createElement("style")')
+    definitions = list(_STYLE_INJECTOR.finditer(source, 0, max(made, 0)))
+    if made < 0 or not definitions:
+        return ()
+    injector = definitions[-1].group(1)
+    calls = re.finditer(r"(?<![\w$.])" + re.escape(injector) + _STRING_ARGUMENT, source)
+    hashes = [_style_hash("")]
+    for call in calls:
+        css = _js_string(call.group(1) if call.group(1) is not None else call.group(2))
+        hashes.append(_style_hash(css))
+    return tuple(dict.fromkeys(hashes))
+
+
+def _style_hash(css: str) -> str:
+    digest = hashlib.sha256(css.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def _js_string(body: str) -> str:
+    """The value of a JavaScript string literal, given what is between its quotes."""
+
+    def unescape(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        if code is not None:
+            return chr(int(code, 16))
+        escaped = match.group(3)
+        return _JS_SIMPLE_ESCAPES.get(escaped, "" if escaped == "\n" else escaped)
+
+    return _JS_ESCAPE.sub(unescape, body)
+
+
 @cache
 def _environment() -> Environment:
     return Environment(
@@ -260,7 +314,13 @@ def _environment() -> Environment:
 
 
 def _context(
-    view: ViewGraph, *, dom_id: str, page: bool, include_library: bool, show_title: bool
+    view: ViewGraph,
+    *,
+    dom_id: str,
+    page: bool,
+    include_library: bool,
+    show_title: bool,
+    nonce: str | None = None,
 ) -> dict[str, Any]:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", dom_id):
         raise ValueError(f"dom_id must be a plain HTML id, not {dom_id!r}")
@@ -281,6 +341,7 @@ def _context(
         "fragment_library": Markup(vis_network_js()) if include_library and not page else None,
         "show_title": show_title,
         "font_face": FONT_FACE,
+        "nonce": nonce,
     }
 
 
@@ -305,6 +366,7 @@ def render_fragment(
     dom_id: str = "civicgraph",
     include_library: bool = False,
     show_title: bool = True,
+    nonce: str | None = None,
 ) -> str:
     """The network part of the page, to embed in a server-rendered page.
 
@@ -319,6 +381,8 @@ def render_fragment(
             one page need different ids.
         include_library: inline vis-network in the fragment as well.
         show_title: include the title bar.
+        nonce: the Content-Security-Policy nonce of the page it goes into,
+            put on the fragment's ``<style>`` and ``<script>`` elements.
 
     Returns:
         The HTML fragment.
@@ -334,6 +398,7 @@ def render_fragment(
             page=False,
             include_library=include_library,
             show_title=show_title,
+            nonce=nonce,
         )
     )
 

@@ -17,7 +17,7 @@ transform it themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -27,6 +27,7 @@ from graph.errors import CivicGraphError, NotFoundError
 from graph.schema import LABEL_EN, Label
 from queries.audit import AuditReport, run_audit
 from queries.catalog import run
+from queries.masking import mask_name, mask_record
 from queries.nodes import visible_nodes
 from visualize.model import (
     CommunityRollup,
@@ -51,7 +52,6 @@ __all__ = [
     "MAX_DEPTH",
     "NEIGHBOUR_LIMIT",
     "OVERVIEW_SCOPES",
-    "Redaction",
     "ViewChoice",
     "ViewInputError",
     "build_view",
@@ -85,10 +85,6 @@ OVERVIEW_SCOPES: tuple[Label, ...] = (Label.CITY, Label.COUNTY, Label.STREET)
 COMMUNITY_FILE_URL = "community-{id}.html"
 """An overview's link to a community page written next to it (the
 offline explorer's files)."""
-
-Redaction = Callable[[ViewGraph], ViewGraph]
-"""A change made to a raw view before it is capped, e.g. masking people's
-names for a viewer: the cap copies names into its aggregates."""
 
 
 class ViewInputError(CivicGraphError):
@@ -219,12 +215,9 @@ def _finish(
     *,
     audit: AuditReport | None,
     labels: Iterable[Label] | None,
-    redact: Redaction | None,
     max_nodes: int,
 ) -> ViewGraph:
-    """Redact, lay the findings over, filter by label, cap and lay out."""
-    if redact is not None:
-        view = redact(view)
+    """Lay the findings over, filter by label, cap and lay out."""
     if audit is not None:
         view = with_findings(view, audit)
     if labels is not None:
@@ -243,6 +236,7 @@ def neighbourhood_graph(
     *,
     scope_id: str | None = None,
     limit: int = NEIGHBOUR_LIMIT,
+    masked: bool = False,
 ) -> ViewGraph:
     """The nodes within ``depth`` steps of a node, and the relationships
     between them, as the queries found them.
@@ -263,6 +257,8 @@ def neighbourhood_graph(
             their members); ``None`` keeps all.
         scope_id: the street or community the caller may see (``None``: all).
         limit: the most nodes read.
+        masked: mask people's names and needs' titles (a viewer's view),
+            in the nodes and in the titles, before the view is built.
 
     Returns:
         The raw view (no findings, not capped or laid out).
@@ -317,10 +313,13 @@ def neighbourhood_graph(
     relationships = [
         row["record"] for row in run(graph, "view_relationships", {"element_ids": list(records)})
     ]
+    nodes = [mask_record(record) for record in records.values()] if masked else records.values()
     name = str(center["record"].get("name") or node_id)
+    if masked:
+        name = mask_name(center["record"].get("labels") or (), name) or name
     note_zh, note_en = ("（部分）", " (partial)") if partial else ("", "")
     return from_records(
-        records.values(),
+        nodes,
         relationships,
         title_zh=f"{name} 周边关系网 · {depth} 层{note_zh}",
         title_en=f"Neighbourhood of {name}, depth {depth}{note_en}",
@@ -339,7 +338,7 @@ def neighbourhood_view(
     labels: Iterable[Label] | None = None,
     *,
     scope_id: str | None = None,
-    redact: Redaction | None = None,
+    masked: bool = False,
     max_nodes: int = DEFAULT_MAX_NODES,
     findings: bool = True,
     as_of: date | None = None,
@@ -353,7 +352,7 @@ def neighbourhood_view(
         depth: how many steps, 0 to :data:`MAX_DEPTH`.
         labels: the labels to keep; ``None`` keeps all.
         scope_id: the street or community the caller may see (``None``: all).
-        redact: a change to the raw view before it is capped (masking).
+        masked: mask people's names and needs' titles (a viewer's view).
         max_nodes: the most nodes drawn (:func:`visualize.transforms.cap`).
         findings: lay the audit's findings over the view.
         as_of: the audit's date (G14; today when ``None``).
@@ -367,10 +366,10 @@ def neighbourhood_view(
         ViewInputError: a depth out of range.
         NotFoundError: no node has that id, or it lies outside the scope.
     """
-    view = neighbourhood_graph(graph, node_id, depth, labels, scope_id=scope_id)
+    view = neighbourhood_graph(graph, node_id, depth, labels, scope_id=scope_id, masked=masked)
     # A neighbourhood may span communities and streets: the whole audit.
     audit = _audit(graph, report, as_of=as_of) if findings else None
-    return _finish(view, audit=audit, labels=None, redact=redact, max_nodes=max_nodes)
+    return _finish(view, audit=audit, labels=None, max_nodes=max_nodes)
 
 
 # A community's organization tree
@@ -382,6 +381,7 @@ def community_graph(
     *,
     include_needs: bool = False,
     scope_id: str | None = None,
+    masked: bool = False,
 ) -> tuple[ViewGraph, str | None]:
     """A community's organization tree, as the query found it.
 
@@ -397,6 +397,8 @@ def community_graph(
         scope_id: the street or community the caller may see (``None``: all);
             nodes outside it (the party chain above a community scope, say)
             are left out.
+        masked: mask people's names and needs' titles (a viewer's view)
+            before the view is built.
 
     Returns:
         The raw view (no findings, not capped or laid out), and the id of the
@@ -415,7 +417,7 @@ def community_graph(
     row = rows[0]
     name = str(row["community_name"] or community_id)
     view = from_records(
-        row["nodes"],
+        [mask_record(node) for node in row["nodes"]] if masked else row["nodes"],
         row["relationships"],
         title_zh=f"{name} 组织架构",
         title_en=f"{name}: organization tree",
@@ -435,7 +437,7 @@ def community_view(
     include_needs: bool = False,
     labels: Iterable[Label] | None = None,
     scope_id: str | None = None,
-    redact: Redaction | None = None,
+    masked: bool = False,
     max_nodes: int = DEFAULT_MAX_NODES,
     findings: bool = True,
     as_of: date | None = None,
@@ -450,7 +452,7 @@ def community_view(
         labels: keep only nodes of these labels (family labels keep their
             members); ``None`` keeps all.
         scope_id: the street or community the caller may see (``None``: all).
-        redact: a change to the raw view before it is capped (masking).
+        masked: mask people's names and needs' titles (a viewer's view).
         max_nodes: the most nodes drawn (:func:`visualize.transforms.cap`).
         findings: lay the audit's findings over the view.
         as_of: the audit's date (G14; today when ``None``).
@@ -464,7 +466,7 @@ def community_view(
         NotFoundError: no community has that id, or it lies outside the scope.
     """
     view, street_id = community_graph(
-        graph, community_id, include_needs=include_needs, scope_id=scope_id
+        graph, community_id, include_needs=include_needs, scope_id=scope_id, masked=masked
     )
     audit = None
     if findings:
@@ -475,7 +477,7 @@ def community_view(
             if street_id is not None
             else _audit(graph, report, community_id=community_id, as_of=as_of)
         )
-    return _finish(view, audit=audit, labels=labels, redact=redact, max_nodes=max_nodes)
+    return _finish(view, audit=audit, labels=labels, max_nodes=max_nodes)
 
 
 # The overview of a city, county or street
@@ -645,7 +647,7 @@ def build_view(
     choice: ViewChoice,
     *,
     scope_id: str | None = None,
-    redact: Redaction | None = None,
+    masked: bool = False,
     community_url: str = COMMUNITY_FILE_URL,
     report: AuditReport | None = None,
 ) -> ViewGraph:
@@ -655,7 +657,7 @@ def build_view(
         graph: the connection.
         choice: the view and its options.
         scope_id: the caller's street or community (``None``: all).
-        redact: applied to a neighbourhood or community view before it is capped.
+        masked: mask people's names and needs' titles (a viewer's view).
         community_url: an overview's links to its communities.
         report: an audit already run, shared by several views.
 
@@ -671,7 +673,7 @@ def build_view(
             choice.depth,
             choice.labels,
             scope_id=scope_id,
-            redact=redact,
+            masked=masked,
             max_nodes=choice.max_nodes,
             findings=choice.findings,
             as_of=choice.as_of,
@@ -684,7 +686,7 @@ def build_view(
             include_needs=choice.include_needs,
             labels=choice.labels,
             scope_id=scope_id,
-            redact=redact,
+            masked=masked,
             max_nodes=choice.max_nodes,
             findings=choice.findings,
             as_of=choice.as_of,

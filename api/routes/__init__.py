@@ -1,8 +1,9 @@
 """The API's routes, one module per resource, each with an ``APIRouter``
-named ``router`` (``APIRouter(prefix=…, tags=[…])``).
+named ``router`` (``APIRouter(prefix=…, tags=[…])``), and the site's own:
+the pages, the token form and the static scripts.
 
-:func:`api.main.create_app` includes every module of this package that has a
-``router``, under ``/api`` unless the module sets ``PREFIX`` to something else
-(``PREFIX = ""`` for the HTML pages, which live at the site's root). Routes
-call functions of :mod:`queries` and :mod:`loaders`; they never hold a query.
+:func:`api.main.create_app` includes the routers :data:`api.main.API_ROUTERS`
+names under ``/api`` and those of :data:`api.main.SITE_ROUTERS` at the site's
+root. Routes call functions of :mod:`queries` and :mod:`loaders`; they never
+hold a query.
 """

@@ -4,31 +4,35 @@ token's audit is limited to its street or community."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import AreaFilter, GraphDep, Paging, ViewerToken, masked, scoped_area
-from api.masking import mask_person_name, mask_text
+from api.deps import (
+    AreaFilter,
+    GraphDep,
+    PageParams,
+    Paging,
+    ViewerToken,
+    masked,
+    scoped_area,
+)
 from api.models import AuditPublic, AuditRulePublic, FindingPublic, ScorecardPublic
 from api.routes.common import AUTH_RESPONSES, BAD_REQUEST, NOT_FOUND
+from api.security import csp_nonce
 from api.tokens import ApiToken
 from graph.connection import Graph
 from queries.audit import (
-    CSV_COLUMNS,
     DEFAULT_MIN_PLACES,
     DEFAULT_SLA_DAYS,
     AuditReport,
-    Finding,
-    RuleResult,
     community_names,
+    csv_text,
     run_audit,
 )
+from queries.masking import mask_report
 from queries.report import render_html
 from queries.scorecard import scorecard_from
 
@@ -51,6 +55,21 @@ MinPlacesQuery = Annotated[
 ]
 
 
+def audit_for(
+    graph: Graph,
+    token: ApiToken,
+    rule: str | None = None,
+    community_id: str | None = None,
+    street_id: str | None = None,
+    as_of: date | None = None,
+    sla_days: int = DEFAULT_SLA_DAYS,
+    min_places: int = DEFAULT_MIN_PLACES,
+) -> AuditReport:
+    """The audit a token may see: within its scope, masked for viewers."""
+    area = scoped_area(graph, token, community_id, street_id)
+    return _audit(graph, token, [rule] if rule else None, area, as_of, sla_days, min_places)
+
+
 def _audit(
     graph: Graph,
     token: ApiToken,
@@ -69,23 +88,7 @@ def _audit(
         sla_days=sla_days,
         min_places=min_places,
     )
-    return _masked_report(report) if masked(token) else report
-
-
-def _masked_report(report: AuditReport) -> AuditReport:
-    """The report with people's names and free texts masked (for viewers)."""
-
-    def mask(finding: Finding) -> Finding:
-        name = finding.name
-        if name is not None:
-            name = mask_person_name(name) if finding.kind == "person" else mask_text(name)
-        return replace(finding, name=name, detail=mask_text(finding.detail))
-
-    results = tuple(
-        RuleResult(result.rule, tuple(mask(f) for f in result.findings), result.seconds)
-        for result in report.results
-    )
-    return replace(report, results=results)
+    return mask_report(report) if masked(token) else report
 
 
 @router.get(
@@ -100,6 +103,7 @@ def _masked_report(report: AuditReport) -> AuditReport:
     },
 )
 def audit(
+    request: Request,
     graph: GraphDep,
     token: ViewerToken,
     page: Paging,
@@ -119,16 +123,27 @@ def audit(
     """Every rule (G01–G19) or one, with its findings: JSON gives each rule's
     count and a page of the findings, CSV every finding (UTF-8 with a BOM, for
     Excel), HTML the printable report."""
-    area = scoped_area(graph, token, community_id, street_id)
-    report = _audit(graph, token, [rule] if rule else None, area, as_of, sla_days, min_places)
+    report = audit_for(graph, token, rule, community_id, street_id, as_of, sla_days, min_places)
     if format == "csv":
-        return Response(
-            _csv(report),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
-        )
+        return csv_answer(report)
     if format == "html":
-        return HTMLResponse(render_html(report, community_names(graph)))
+        return HTMLResponse(
+            render_html(report, community_names(graph), nonce=csp_nonce(request.state))
+        )
+    return audit_public(report, page)
+
+
+def csv_answer(report: AuditReport) -> Response:
+    """Every finding of an audit as a CSV download (:func:`queries.audit.csv_text`)."""
+    return Response(
+        csv_text(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )
+
+
+def audit_public(report: AuditReport, page: PageParams) -> AuditPublic:
+    """An audit as the API answers it: each rule's count, a page of findings."""
     findings = [
         FindingPublic(rule_id=result.rule.id, **finding.to_json())
         for result in report.results
@@ -156,16 +171,6 @@ def audit(
         offset=page.offset,
         limit=page.limit,
     )
-
-
-def _csv(report: AuditReport) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in report.rows():
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
-    return buffer.getvalue()
 
 
 @router.get(

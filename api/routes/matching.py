@@ -21,7 +21,6 @@ from api.deps import (
     scoped_area,
 )
 from api.errors import BadRequestError
-from api.masking import mask_person_name, mask_text
 from api.models import (
     AssignmentItemPublic,
     AssignmentPublic,
@@ -37,6 +36,7 @@ from graph.connection import Graph
 from queries.assignment import apply_plan, plan_assignment
 from queries.catalog import answer_async
 from queries.kpi import kpi_report
+from queries.masking import mask_person_name, mask_text
 from queries.matching import NeedCandidates, candidates_steps
 from queries.projects import projects_report
 from queries.route import route

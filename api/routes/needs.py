@@ -10,9 +10,9 @@ from fastapi import APIRouter, Path, status
 
 from api.deps import EditorToken, GraphDep, ViewerToken, masked
 from api.errors import BadRequestError
-from api.masking import mask_text
 from api.models import NeedAssign, NeedCreate, NeedPublic, NeedResolve, NeedUpdate
 from api.routes.common import AUTH_RESPONSES, BAD_REQUEST, CONFLICT, NOT_FOUND
+from queries.masking import mask_text
 from queries.needs import NeedRecord, assign_need, create_need, get_need, resolve_need, update_need
 
 router = APIRouter(

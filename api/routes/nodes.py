@@ -9,11 +9,11 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import AsyncGraphDep, GraphDep, Paging, ViewerToken, masked
-from api.masking import mask_name, mask_properties
 from api.models import NeighbourPublic, NeighboursPublic, NodePublic
 from api.routes.common import AUTH_RESPONSES, NOT_FOUND, json_response
 from graph.schema import RelType
 from queries.catalog import answer_async
+from queries.masking import mask_name, mask_properties
 from queries.nodes import neighbourhood, node_with_neighbours_steps
 from visualize.model import ViewKind, from_records
 from visualize.render import to_graphml

@@ -1,69 +1,55 @@
 """The planners' pages (规划人员页面): server-rendered HTML in Chinese with
 English, at the site's root — home and search ``/``, the audit ``/audit``, a
-need ``/needs/{id}`` and the explorer ``/explore`` — plus the token form.
+need ``/needs/{id}`` and the explorer ``/explore``.
 
-A page asks for a token once: the form at ``/session`` checks it against the
-token file and keeps it in a cookie (``SameSite=Strict``), which every page
-reads. Pages get their data by calling the API's own route functions with
-that token, so a page shows exactly what ``/api/...`` answers the same token:
-the same scope, the same masking for viewers. The explorer draws a view of
-:mod:`visualize.views` with :func:`visualize.render.render_fragment`, people's
-names masked for viewers before the view is capped. The one script a page
-loads, vis-network, is served from this site (``/static/``); nothing comes
-from another host. The assign button of the need page, shown to editors,
-posts to ``/api/needs/{id}/assign`` from the page with the same token as a
-bearer token. Every view's state is in its URL's query string (the selected
-node in its fragment), so a page can be bookmarked or sent as a link.
+A page reads the token the token form (:mod:`api.routes.session`) left in
+the cookie, and shows exactly what ``/api/...`` answers that token: the same
+scope, the same masking for viewers (:mod:`queries.masking`, applied before
+anything is shown, view titles and tooltips included). The explorer draws a
+view of :mod:`visualize.views` with :func:`visualize.render.render_fragment`.
+The one script a page loads, vis-network, is served from this site
+(``/static/``); its inline elements carry the request's CSP nonce. A page
+changes the graph only through a form posted to this site with the CSRF
+token of the signed-in token (:func:`api.session.require_page_action`): the
+need page's assign buttons, shown to editors. Every view's state is in its
+URL's query string (the selected node in its fragment), so a page can be
+bookmarked or sent as a link.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import date
-from functools import cache
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from api.deps import GraphDep, PageParams, TokenStoreDep, masked
-from api.errors import status_of
-from api.masking import mask_name
+from api.deps import GraphDep, PageParams, masked
+from api.errors import ForbiddenError, public_error
+from api.pages import render_page, url
 from api.routes import audit as audit_routes
 from api.routes import matching as matching_routes
 from api.routes import needs as needs_routes
 from api.routes import search as search_routes
 from api.routes import stats as stats_routes
-from api.tokens import ROLE_ZH, ApiToken, Role
+from api.routes.session import ask_for_token
+from api.security import csp_nonce
+from api.session import CSRF_FIELD, PageToken, SessionsDep, require_page_action
+from api.tokens import ApiToken, Role
 from graph.errors import CivicGraphError
-from graph.schema import EN, LABEL_EN, LABEL_ZH, ZH, Label
-from queries.audit import SEVERITY_ZH, all_rules
+from graph.schema import LABEL_EN, LABEL_ZH, Label
+from queries.audit import all_rules, community_names
 from queries.matching import candidates
+from queries.needs import assign_need
 from queries.nodes import MAX_PAGE
-from visualize.model import ViewGraph, primary_label
-from visualize.render import render_fragment, vis_network_js
+from queries.report import render_html
+from visualize.render import render_fragment
 from visualize.transforms import DEFAULT_MAX_NODES, MIN_MAX_NODES
 from visualize.views import MAX_DEPTH, ViewChoice, build_view, parse_labels
 
-PREFIX = ""
-"""The pages live at the site's root, beside ``/api``."""
-
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-TOKEN_COOKIE = "civicgraph_token"
-"""The cookie the token form sets. Not ``HttpOnly``: the need page's assign
-button sends it to the API as a bearer token."""
-
-COOKIE_MAX_AGE = 30 * 24 * 3600
-"""How long the browser keeps the token: a month."""
-
-VIS_NETWORK_URL = "/static/vis-network.min.js"
-"""Where the pages load vis-network from: this site."""
 
 AUDIT_PAGE_SIZE = 200
 """Findings one audit page lists."""
@@ -75,170 +61,19 @@ COMMUNITY_PAGE_URL = "/explore?community={id}"
 """Where an overview's community links lead on the site."""
 
 
-# Templates
-
-
-def _url(path: str, **params: Any) -> str:
-    """A site URL with a query string of the parameters that have a value."""
-    query = {
-        key: value
-        for key, value in params.items()
-        if value is not None and value is not False and value != ""
-    }
-    return f"{path}?{urlencode(query)}" if query else path
-
-
-def _term(value: str | None) -> str:
-    """``"楼栋 building"`` for an enumerated value; the value itself otherwise."""
-    if not value:
-        return ""
-    if value in ZH:
-        return f"{ZH[value]} {EN.get(value, value)}"
-    return value
-
-
-def _label_term(labels: Any) -> str:
-    """``"社区 community"`` for a node's labels."""
-    label = primary_label([labels] if isinstance(labels, str) else labels or ())
-    return f"{LABEL_ZH[label]} {LABEL_EN[label]}" if label is not None else ""
-
-
-def _percent(ratio: Mapping[str, Any] | None) -> str:
-    share = None if ratio is None else ratio.get("ratio")
-    return "—" if share is None else f"{share:.0%}"
-
-
-@cache
-def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("api", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.globals.update(
-        url=_url,
-        term=_term,
-        label_term=_label_term,
-        percent=_percent,
-        severity_zh=SEVERITY_ZH,
-        role_zh=ROLE_ZH,
-        max_depth=MAX_DEPTH,
-        vis_network_url=VIS_NETWORK_URL,
-    )
-    return environment
-
-
-def _page(
-    template: str, *, token: ApiToken | None, status_code: int = 200, **context: Any
+def _error_page(
+    request: Request, error: CivicGraphError, token: ApiToken | None, back: str
 ) -> HTMLResponse:
-    html = _environment().get_template(template).render(token=token, **context)
-    return HTMLResponse(html, status_code=status_code)
-
-
-def _error_page(error: CivicGraphError, token: ApiToken | None, back: str) -> HTMLResponse:
-    status_code, name = status_of(error)
-    return _page(
+    status_code, name, detail = public_error(request, error)
+    return render_page(
+        request,
         "pages/error.html",
         token=token,
         status_code=status_code,
         error=name,
-        detail=" ".join(str(error).split()),
+        detail=detail,
         back=back,
     )
-
-
-# The token
-
-
-def page_token(request: Request, store: TokenStoreDep) -> ApiToken | None:
-    """The token the form left in the cookie, or ``None`` when there is none
-    or it is unknown or revoked."""
-    clear = request.cookies.get(TOKEN_COOKIE)
-    return store.verify(clear) if clear else None
-
-
-PageToken = Annotated[ApiToken | None, Depends(page_token)]
-
-
-def _ask_for_token(request: Request, message: str | None = None) -> HTMLResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return _page("pages/token.html", token=None, status_code=401, next_url=target, message=message)
-
-
-def _local_path(target: str) -> str:
-    """``target`` when it is a path on this site, else ``/``: the form's
-    ``next`` must not send anyone elsewhere."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
-
-
-@router.get("/session", response_class=HTMLResponse)
-def token_form(request: Request, next: str = "/") -> HTMLResponse:
-    """The token form."""
-    return _page("pages/token.html", token=None, next_url=_local_path(next), message=None)
-
-
-@router.post("/session")
-def token_submit(
-    request: Request,
-    store: TokenStoreDep,
-    token: Annotated[str, Form(max_length=200)],
-    next: Annotated[str, Form(max_length=2000)] = "/",
-) -> Response:
-    """Check the token and keep it in the cookie; back to the page asked for."""
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
-        return _ask_for_token(request, "请从本站提交 · submit the form from this site")
-    clear = token.strip()
-    if store.verify(clear) is None:
-        return _page(
-            "pages/token.html",
-            token=None,
-            status_code=401,
-            next_url=_local_path(next),
-            message="令牌无效或已吊销 · unknown or revoked token",
-        )
-    response = RedirectResponse(_local_path(next), status_code=303)
-    response.set_cookie(
-        TOKEN_COOKIE,
-        clear,
-        max_age=COOKIE_MAX_AGE,
-        path="/",
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        httponly=False,
-    )
-    return response
-
-
-@router.post("/session/end")
-def token_forget() -> Response:
-    """Forget the token (sign out)."""
-    response = RedirectResponse("/session", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE, path="/", samesite="strict")
-    return response
-
-
-# vis-network, from this site
-
-
-@cache
-def _vis_network() -> tuple[bytes, str]:
-    body = vis_network_js().encode("utf-8")
-    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-@router.get(VIS_NETWORK_URL)
-def vis_network(request: Request) -> Response:
-    """The vendored vis-network script (no token: it is public code)."""
-    body, etag = _vis_network()
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/javascript; charset=utf-8", headers=headers)
 
 
 # Home
@@ -253,7 +88,7 @@ def home(
 ) -> HTMLResponse:
     """Home (首页): search, counts, the scorecard and the overviews."""
     if token is None:
-        return _ask_for_token(request)
+        return ask_for_token(request)
     try:
         hits = (
             search_routes.search(graph, token, PageParams(0, SEARCH_LIMIT), q.strip())
@@ -263,13 +98,14 @@ def home(
         counts = stats_routes.stats(graph, token)
         card = audit_routes.scorecard(graph, token, PageParams(0, MAX_PAGE))
     except CivicGraphError as error:
-        return _error_page(error, token, "/")
+        return _error_page(request, error, token, "/")
     known = {label.value: label for label in Label}
     labels = sorted(
         ((known[name], count) for name, count in counts.labels.items() if name in known),
         key=lambda item: list(Label).index(item[0]),
     )
-    return _page(
+    return render_page(
+        request,
         "pages/home.html",
         token=token,
         q=q or "",
@@ -296,7 +132,7 @@ def audit_page(
     """The audit (治理体检): every rule's count, and its findings grouped by
     rule, each linking to the explorer centred on it."""
     if token is None:
-        return _ask_for_token(request)
+        return ask_for_token(request)
     filters = {
         "rule": rule or None,
         "community": community or None,
@@ -304,25 +140,27 @@ def audit_page(
         "as_of": as_of.isoformat() if as_of else None,
     }
     try:
-        report = audit_routes.audit(
-            graph,
-            token,
+        report = audit_routes.audit_public(
+            audit_routes.audit_for(
+                graph,
+                token,
+                rule=filters["rule"],
+                community_id=filters["community"],
+                street_id=filters["street"],
+                as_of=as_of,
+            ),
             PageParams(offset, AUDIT_PAGE_SIZE),
-            rule=filters["rule"],
-            community_id=filters["community"],
-            street_id=filters["street"],
-            as_of=as_of,
         )
     except CivicGraphError as error:
-        return _error_page(error, token, "/audit")
-    assert not isinstance(report, Response)
+        return _error_page(request, error, token, "/audit")
     titles = {item.id: item for item in report.rules}
     groups: dict[str, list[Any]] = {}
     for finding in report.items:
         groups.setdefault(finding.rule_id, []).append(finding)
     previous_offset = max(0, offset - AUDIT_PAGE_SIZE) if offset > 0 else None
     next_offset = offset + AUDIT_PAGE_SIZE if offset + AUDIT_PAGE_SIZE < report.total else None
-    return _page(
+    return render_page(
+        request,
         "pages/audit.html",
         token=token,
         report=report,
@@ -336,15 +174,81 @@ def audit_page(
     )
 
 
+AuditRule = Annotated[str | None, Query(max_length=100)]
+AuditArea = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/audit/report", response_class=HTMLResponse)
+def audit_report_page(
+    request: Request,
+    graph: GraphDep,
+    token: PageToken,
+    rule: AuditRule = None,
+    community: AuditArea = None,
+    street: AuditArea = None,
+    as_of: date | None = None,
+) -> HTMLResponse:
+    """The audit as the printable report (体检报告), as ``/api/audit?format=html``."""
+    if token is None:
+        return ask_for_token(request)
+    try:
+        report = audit_routes.audit_for(
+            graph,
+            token,
+            rule=rule or None,
+            community_id=community or None,
+            street_id=street or None,
+            as_of=as_of,
+        )
+        names = community_names(graph)
+    except CivicGraphError as error:
+        return _error_page(request, error, token, "/audit")
+    return HTMLResponse(render_html(report, names, nonce=csp_nonce(request.state)))
+
+
+@router.get("/audit/findings.csv")
+def audit_csv_page(
+    request: Request,
+    graph: GraphDep,
+    token: PageToken,
+    rule: AuditRule = None,
+    community: AuditArea = None,
+    street: AuditArea = None,
+    as_of: date | None = None,
+) -> Response:
+    """Every finding as CSV, for Excel, as ``/api/audit?format=csv``."""
+    if token is None:
+        return ask_for_token(request)
+    try:
+        report = audit_routes.audit_for(
+            graph,
+            token,
+            rule=rule or None,
+            community_id=community or None,
+            street_id=street or None,
+            as_of=as_of,
+        )
+    except CivicGraphError as error:
+        return _error_page(request, error, token, "/audit")
+    return audit_routes.csv_answer(report)
+
+
 # A need
 
 
-@router.get("/needs/{need_id}", response_class=HTMLResponse)
-def need_page(request: Request, graph: GraphDep, token: PageToken, need_id: str) -> HTMLResponse:
-    """A need (需求): what it is, its candidates with their reasons, its
-    escalation route; editors may assign it to a candidate."""
-    if token is None:
-        return _ask_for_token(request)
+ASSIGNED_NOTICE = "assigned"
+"""The query parameter the need page is shown with after a successful assign."""
+
+
+def _need_page(
+    request: Request,
+    graph: GraphDep,
+    token: ApiToken,
+    need_id: str,
+    *,
+    notice: tuple[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         need = needs_routes.read(graph, token, need_id)
         found = matching_routes.candidates_public(
@@ -352,34 +256,75 @@ def need_page(request: Request, graph: GraphDep, token: PageToken, need_id: str)
         )
         route = matching_routes.need_route(graph, token, need_id)
     except CivicGraphError as error:
-        return _error_page(error, token, "/")
-    return _page(
+        return _error_page(request, error, token, "/")
+    return render_page(
+        request,
         "pages/need.html",
         token=token,
+        status_code=status_code,
         need=need,
         found=found,
         route=route,
         can_assign=token.role.allows(Role.EDITOR) and need.status == "open",
+        notice=notice,
+    )
+
+
+@router.get("/needs/{need_id}", response_class=HTMLResponse)
+def need_page(
+    request: Request,
+    graph: GraphDep,
+    token: PageToken,
+    need_id: str,
+    assigned: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    """A need (需求): what it is, its candidates with their reasons, its
+    escalation route; editors may assign it to a candidate."""
+    if token is None:
+        return ask_for_token(request)
+    notice = None
+    if assigned:
+        notice = ("ok", f"已派单给 {assigned} · assigned to {assigned}")
+    return _need_page(request, graph, token, need_id, notice=notice)
+
+
+@router.post("/needs/{need_id}/assign", response_class=HTMLResponse)
+def need_assign_form(
+    request: Request,
+    graph: GraphDep,
+    token: PageToken,
+    sessions: SessionsDep,
+    need_id: str,
+    resource_id: Annotated[str, Form(min_length=1, max_length=200)],
+    csrf: Annotated[str | None, Form(alias=CSRF_FIELD, max_length=200)] = None,
+) -> Response:
+    """The need page's assign button (派单): a form of this site carrying the
+    CSRF token; back to the need page, which says what happened."""
+    if token is None:
+        return ask_for_token(request)
+    try:
+        require_page_action(request, sessions, token, csrf)
+        if not token.role.allows(Role.EDITOR):
+            raise ForbiddenError(
+                f"a {token.role.value} token may not do this: {Role.EDITOR.value} needed"
+            )
+        assign_need(graph, need_id, resource_id, token.scope_id)
+    except CivicGraphError as error:
+        status_code, _, message = public_error(request, error)
+        return _need_page(
+            request,
+            graph,
+            token,
+            need_id,
+            notice=("error", f"派单失败 · not assigned: {message}"),
+            status_code=status_code,
+        )
+    return RedirectResponse(
+        url(f"/needs/{quote(need_id, safe='')}", **{ASSIGNED_NOTICE: resource_id}), status_code=303
     )
 
 
 # The explorer
-
-
-def _masking(token: ApiToken) -> Callable[[ViewGraph], ViewGraph] | None:
-    """For a viewer, people's names and need titles masked as the API masks
-    them; nothing for editors and admins."""
-    if not masked(token):
-        return None
-
-    def redact(view: ViewGraph) -> ViewGraph:
-        nodes = tuple(
-            replace(node, name=mask_name([node.label.value], node.name) or node.name)
-            for node in view.nodes
-        )
-        return replace(view, nodes=nodes)
-
-    return redact
 
 
 @router.get("/explore", response_class=HTMLResponse)
@@ -403,7 +348,7 @@ def explore_page(
     label filter (``labels``); one of the three, the rest of the state in
     the same query string."""
     if token is None:
-        return _ask_for_token(request)
+        return ask_for_token(request)
     state = {
         "center": center or None,
         "depth": depth,
@@ -416,7 +361,9 @@ def explore_page(
         "max_nodes": max_nodes,
     }
     if not (state["center"] or state["community"] or state["overview"]):
-        return _page("pages/explore.html", token=token, state=state, fragment=None, view=None)
+        return render_page(
+            request, "pages/explore.html", token=token, state=state, fragment=None, view=None
+        )
     link = COMMUNITY_PAGE_URL + (f"&as_of={as_of.isoformat()}" if as_of else "")
     try:
         choice = ViewChoice(
@@ -431,9 +378,13 @@ def explore_page(
             as_of=as_of,
         )
         view = build_view(
-            graph, choice, scope_id=token.scope_id, redact=_masking(token), community_url=link
+            graph, choice, scope_id=token.scope_id, masked=masked(token), community_url=link
         )
     except CivicGraphError as error:
-        return _error_page(error, token, "/explore")
-    fragment = Markup(render_fragment(view, dom_id="civicgraph", show_title=True))
-    return _page("pages/explore.html", token=token, state=state, fragment=fragment, view=view)
+        return _error_page(request, error, token, "/explore")
+    fragment = Markup(
+        render_fragment(view, dom_id="civicgraph", show_title=True, nonce=csp_nonce(request.state))
+    )
+    return render_page(
+        request, "pages/explore.html", token=token, state=state, fragment=fragment, view=view
+    )

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import GraphDep, Paging, ViewerToken, masked
-from api.masking import mask_name
-from api.models import SearchHitPublic, SearchHitsPublic
+from api.models import PlainText, SearchHitPublic, SearchHitsPublic
 from api.routes.common import AUTH_RESPONSES
 from graph.schema import Label
+from queries.masking import mask_name
 from queries.nodes import search_nodes
 
 router = APIRouter(prefix="/search", tags=["search"], responses=AUTH_RESPONSES)
@@ -22,7 +22,7 @@ def search(
     token: ViewerToken,
     page: Paging,
     q: Annotated[
-        str,
+        PlainText,
         Query(
             min_length=1,
             max_length=200,
@@ -34,11 +34,19 @@ def search(
 ) -> SearchHitsPublic:
     """Nodes whose name contains ``q`` (through the full-text index, ``cjk``
     analyzer), and the node whose id is ``q``; an id match first, then by
-    relevance. Units and needs are found by id only. Within the token's scope."""
-    hits = search_nodes(
-        graph, q, label=label, scope_id=token.scope_id, offset=page.offset, limit=page.limit
-    )
+    relevance. Units and needs are found by id only. Within the token's scope.
+    A viewer finds people by id and by the masked form of their name
+    (``刘**``) only, never by their name."""
     hide = masked(token)
+    hits = search_nodes(
+        graph,
+        q,
+        label=label,
+        scope_id=token.scope_id,
+        offset=page.offset,
+        limit=page.limit,
+        masked=hide,
+    )
     return SearchHitsPublic(
         query=q,
         items=[

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from api.session import cookie_name
 from api.tokens import Role, TokenStore
 from graph.connection import Graph
 from graph.introspect import count_nodes, count_relationships, delete_everything
@@ -45,6 +46,12 @@ class Tokens:
     viewer_s01: str
     editor_s01: str
     admin_c01: str
+
+
+def page_cookie(app: FastAPI) -> str:
+    """The cookie the pages of ``app`` keep the token in, under the test
+    client (which takes every request on port 80)."""
+    return cookie_name(app.state.settings.civicgraph_home, 80)
 
 
 def auth(token: str) -> dict[str, str]:

@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.main import create_app
+from api.session import cookie_name
 from bench.views import CHROMIUM, VIEWPORT, is_local, launch, serving
 from graph.connection import Graph
 from graph.schema import Label
@@ -155,7 +156,12 @@ def test_overview_then_community_settle_draw_and_stay_local(
 
 
 def test_the_readme_picture(
-    site: str, browser: Browser, jining: Graph, tokens: Tokens, tmp_path: Path
+    site: str,
+    browser: Browser,
+    jining: Graph,
+    tokens: Tokens,
+    api_settings: Settings,
+    tmp_path: Path,
 ) -> None:
     screenshot = (
         README_PICTURE if os.environ.get("CIVICGRAPH_README_PICTURE") else tmp_path / "explorer.png"
@@ -163,7 +169,8 @@ def test_the_readme_picture(
     context = browser.new_context(viewport=VIEWPORT)
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
-    context.add_cookies([{"name": "civicgraph_token", "value": tokens.admin, "url": site}])
+    cookie = cookie_name(api_settings.civicgraph_home, urlsplit(site).port)
+    context.add_cookies([{"name": cookie, "value": tokens.admin, "url": site}])
     page = context.new_page()
     try:
         params = {"community": PICTURE_COMMUNITY, "labels": PICTURE_LABELS, "as_of": AS_OF}

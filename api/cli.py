@@ -8,6 +8,7 @@ standard error with a non-zero exit, never as a traceback.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pkgutil
 import sys
@@ -32,8 +33,19 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
+def quiet_driver() -> None:
+    """Keep the Neo4j driver's own log lines (each retry of a transaction,
+    each defunct connection) off the terminal: a command that fails says so
+    in one line. ``CIVICGRAPH_DEBUG=1`` lets them through."""
+    if not os.environ.get("CIVICGRAPH_DEBUG"):
+        driver_log = logging.getLogger("neo4j")
+        driver_log.addHandler(logging.NullHandler())
+        driver_log.propagate = False
+
+
 def main() -> None:
     """Entry point of the ``civicgraph`` console script."""
+    quiet_driver()
     try:
         app(prog_name="civicgraph")
     except CivicGraphError as error:

@@ -14,6 +14,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from graph.connection import Graph, get_graph
+from graph.loadmark import read_mark
+
 app = typer.Typer(
     name="civicgraph",
     help="civicgraph — 党建引领基层治理 organization graph: explore, match, audit.",
@@ -37,3 +40,24 @@ def print_json(value: Any) -> None:
 def say(message: str) -> None:
     """Tell the user what is being done, on standard error (keeps ``--json`` clean)."""
     error_console.print(f"[dim]{message}[/dim]", highlight=False)
+
+
+_checked_mark = False
+
+
+def open_graph() -> Graph:
+    """The process's connection to the graph (starting the local Neo4j when
+    needed), with a warning line on standard error, once, when an
+    interrupted load left the graph mid-load (:mod:`graph.loadmark`)."""
+    global _checked_mark
+    graph = get_graph(echo=say)
+    if not _checked_mark:
+        _checked_mark = True
+        mark = read_mark(graph)
+        if mark is not None and not mark.running():
+            error_console.print(
+                f"[yellow]warning: the graph is mid-load (装载未完成): {mark.describe()}; "
+                "run `civicgraph recover` to finish it[/yellow]",
+                highlight=False,
+            )
+    return graph

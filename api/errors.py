@@ -29,6 +29,7 @@ from graph.errors import (
     NotFoundError,
     ValidationError,
 )
+from graph.loadmark import InterruptedLoadError, LoadInProgressError
 from queries.audit import AuditInputError
 from queries.needs import NeedConflictError, NeedInputError
 
@@ -76,6 +77,8 @@ _STATUS: tuple[tuple[type[CivicGraphError], int, str], ...] = (
     (NotFoundError, 404, "not_found"),
     (ValidationError, 422, "workbook_rejected"),
     (NeedConflictError, 409, "conflict"),
+    (LoadInProgressError, 409, "load_in_progress"),
+    (InterruptedLoadError, 409, "incomplete_load"),
     (NeedInputError, 400, "bad_request"),
     (AuditInputError, 400, "bad_request"),
     (TokenStoreUnavailableError, 503, "token_store_unavailable"),

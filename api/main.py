@@ -21,6 +21,8 @@ serves Swagger UI from the ``swagger_ui_bundle`` package when it is installed
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,6 +36,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.loadwatch import LoadWatch
 from api.routes import (
     audit,
     health,
@@ -188,9 +191,13 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.graph = connect(chosen) if graph is None else graph
         app.state.async_graph = app.state.graph.open_async()
         anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
+        watching = asyncio.create_task(app.state.load_watch.run(app.state.async_graph))
         try:
             yield
         finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
             await app.state.async_graph.close()
             app.state.async_graph = None
             if owned:
@@ -213,11 +220,16 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.graph = graph
     app.state.tokens = TokenStore.for_settings(chosen)
     app.state.sessions = Sessions(chosen.civicgraph_home)
+    app.state.load_watch = LoadWatch()
     install_error_handlers(app)
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     for router in SITE_ROUTERS:
         app.include_router(router)
     _add_docs(app)
-    app.add_middleware(SecurityHeaders, style_hashes=library_style_hashes())
+    app.add_middleware(
+        SecurityHeaders,
+        style_hashes=library_style_hashes(),
+        extra=app.state.load_watch.headers,
+    )
     return app

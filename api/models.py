@@ -419,6 +419,10 @@ class WorkbookLoadPublic(BaseModel):
     deleted_posts: int
     entities: int
     warnings: list[str]
+    digest: str = Field(description="the workbook's sha256: digest")
+    finished: str | None = Field(
+        description="the interrupted load this one finished or replaced, if any"
+    )
 
 
 # --- tokens -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from api.loadwatch import LoadWatch
 from api.security import csp_nonce
 from api.session import CSRF_FIELD, Sessions
 from api.tokens import ROLE_ZH, ApiToken
@@ -98,6 +99,7 @@ def render_page(
         context: the template's values.
     """
     sessions: Sessions = request.app.state.sessions
+    watch: LoadWatch | None = getattr(request.app.state, "load_watch", None)
     html = (
         environment()
         .get_template(template)
@@ -105,6 +107,7 @@ def render_page(
             token=token,
             csp_nonce=csp_nonce(request.state),
             csrf=sessions.csrf_token(token) if token is not None else None,
+            interrupted_load=watch.interrupted if watch is not None else None,
             **context,
         )
     )

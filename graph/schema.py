@@ -44,6 +44,15 @@ class Label(StrEnum):
     NEED = "Need"
 
 
+class SystemLabel(StrEnum):
+    """Labels of the nodes civicgraph keeps about the graph itself, beside
+    the data: none of them is a place, an organization or anything a
+    workbook holds, and none has an ``id``."""
+
+    LOAD_MARK = "LoadMark"
+    """A load that has begun writing and not finished (:mod:`graph.loadmark`)."""
+
+
 class RelType(StrEnum):
     """Relationship types (DESIGN.md, "Graph model")."""
 
@@ -451,7 +460,7 @@ def quote_identifier(name: str) -> str:
     refused, so no user-supplied text can become part of a query.
 
     Args:
-        name: a :class:`Label` or :class:`RelType` member.
+        name: a :class:`Label`, :class:`SystemLabel` or :class:`RelType` member.
 
     Returns:
         The name between backticks.
@@ -464,7 +473,7 @@ def quote_identifier(name: str) -> str:
     return f"`{name}`"
 
 
-_IDENTIFIERS = frozenset({*Label, *RelType})
+_IDENTIFIERS = frozenset({*Label, *SystemLabel, *RelType})
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,18 @@ are deleted after it is written. Nodes the graph holds already are merged and
 new ones created (:mod:`graph.write`), so if the database fails mid-load,
 running the same load again completes it exactly. Batches are written on
 :data:`DEFAULT_WORKERS` sessions at once, nodes before relationships.
+
+A load marks the graph before its first write and clears the mark after its
+last (:mod:`graph.loadmark`). While an interrupted load's mark is open, a
+load of the same workbook finishes it, a ``replace`` load of any workbook
+replaces it, and any other load is refused: it would mix a third state into
+a graph that holds neither the old data nor the new.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +33,12 @@ from typing import Any, TypeVar
 from graph.connection import Graph
 from graph.ddl import ensure_schema
 from graph.errors import ValidationError
+from graph.loadmark import (
+    InterruptedLoadError,
+    LoadMark,
+    marked,
+    read_mark,
+)
 from graph.schema import PRIMARY_LABELS, Label, RelType
 from graph.write import (
     BatchWriter,
@@ -73,6 +86,9 @@ class LoadReport:
         deleted_nodes: nodes removed by ``replace``, per label.
         deleted_posts: posts removed by ``replace``.
         warnings: what the reader ignored.
+        digest: the workbook's ``sha256:`` digest.
+        finished: the interrupted load this one finished or replaced, if any
+            (:meth:`graph.loadmark.LoadMark.describe`).
     """
 
     path: str
@@ -82,6 +98,8 @@ class LoadReport:
     deleted_nodes: dict[str, int] = field(default_factory=dict)
     deleted_posts: int = 0
     warnings: list[str] = field(default_factory=list)
+    digest: str = ""
+    finished: str | None = None
 
     @property
     def entities(self) -> int:
@@ -99,6 +117,8 @@ class LoadReport:
             "deleted_posts": self.deleted_posts,
             "entities": self.entities,
             "warnings": self.warnings,
+            "digest": self.digest,
+            "finished": self.finished,
         }
 
 
@@ -170,6 +190,38 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def workbook_digest(path: Path | str) -> str:
+    """``sha256:`` and the hex digest of a workbook: of the file, or of a
+    folder's CSV files (names and contents, in name order)."""
+    source = Path(path)
+    digest = hashlib.sha256()
+    files = sorted(source.glob("*.csv")) if source.is_dir() else [source]
+    for file in files:
+        if source.is_dir():
+            digest.update(file.name.encode("utf-8") + b"\0")
+        with file.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return "sha256:" + digest.hexdigest()
+
+
+def check_interrupted(mark: LoadMark | None, digest: str, replace: bool) -> str | None:
+    """What a load of a workbook with ``digest`` does to an open mark: the
+    interrupted load it finishes or replaces (``None`` with no mark).
+
+    Raises:
+        InterruptedLoadError: the load would do neither.
+    """
+    if mark is None or mark.running():
+        return None
+    if mark.digest == digest or replace:
+        return mark.describe()
+    raise InterruptedLoadError(
+        f"the graph is mid-load: {mark.describe()}. Run `civicgraph recover` to finish it, "
+        "or load a workbook that is the whole truth with --replace"
+    )
+
+
 def load_workbook(
     graph: Graph,
     path: Path | str,
@@ -178,6 +230,7 @@ def load_workbook(
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int = DEFAULT_WORKERS,
     progress: StepProgress | None = None,
+    source: str | None = None,
 ) -> LoadReport:
     """Validate a workbook whole, then write it.
 
@@ -188,9 +241,14 @@ def load_workbook(
         batch_size: rows per transaction.
         workers: transactions written at once.
         progress: told of each step's progress.
+        source: how the load describes itself in its mark (``load`` and the
+            path by default).
 
     Raises:
         ValidationError: the workbook has problems; nothing was written.
+        InterruptedLoadError: the graph is mid-load of another workbook and
+            this is no ``replace`` load; nothing was written.
+        LoadInProgressError: another load is writing (:mod:`graph.loadmark`).
     """
     ensure_schema(graph)
     in_graph = known_from_graph(graph)
@@ -198,22 +256,37 @@ def load_workbook(
     # its nodes are still updated in place rather than created again.
     known = known_nodes(None) | ({} if replace else in_graph)
     workbook = validate_path(path, known)
-    report = LoadReport(path=str(path), files=sorted(workbook.files), warnings=workbook.warnings)
-    taxonomy = default_taxonomy()
-    write_workbook(graph, taxonomy, known, in_graph.keys(), batch_size=batch_size)
-    existing = in_graph.keys() | taxonomy.known_nodes().keys()
-    write_workbook(
-        graph,
-        workbook,
-        known,
-        existing,
-        batch_size=batch_size,
-        workers=workers,
-        progress=progress,
-        report=report,
+    digest = workbook_digest(path)
+    finished = check_interrupted(read_mark(graph), digest, replace)
+    report = LoadReport(
+        path=str(path),
+        files=sorted(workbook.files),
+        warnings=workbook.warnings,
+        digest=digest,
+        finished=finished,
     )
-    if replace:
-        _remove_what_the_workbook_lacks(graph, workbook, report, batch_size)
+    with marked(
+        graph,
+        workbook=str(Path(path).resolve()),
+        source=source or f"load {Path(path).name}",
+        digest=digest,
+        replace=replace,
+    ):
+        taxonomy = default_taxonomy()
+        write_workbook(graph, taxonomy, known, in_graph.keys(), batch_size=batch_size)
+        existing = in_graph.keys() | taxonomy.known_nodes().keys()
+        write_workbook(
+            graph,
+            workbook,
+            known,
+            existing,
+            batch_size=batch_size,
+            workers=workers,
+            progress=progress,
+            report=report,
+        )
+        if replace:
+            _remove_what_the_workbook_lacks(graph, workbook, report, batch_size)
     refresh_plans(graph)
     return report
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.connection import Graph
+from graph.schema import SystemLabel
 from queries.catalog import run
 
 GROUP_TITLES: dict[str, tuple[str, str]] = {
@@ -78,7 +79,12 @@ class GraphStats:
 
 def collect_stats(graph: Graph) -> GraphStats:
     """Count the graph (two read queries)."""
-    labels = {row["label"]: row["count"] for row in run(graph, "stats_labels")}
+    system = {label.value for label in SystemLabel}
+    labels = {
+        row["label"]: row["count"]
+        for row in run(graph, "stats_labels")
+        if row["label"] not in system
+    }
     counties: dict[str, CountyStats] = {}
     sums: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for row in run(graph, "stats_by_county"):

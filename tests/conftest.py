@@ -4,6 +4,7 @@ and the graph holding the jining scenario."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -40,3 +41,11 @@ def jining(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Graph:
     delete_everything(graph)
     load_workbook(graph, folder)
     return graph
+
+
+@pytest.fixture()
+def dead_pid() -> int:
+    """The id of a process that has exited."""
+    probe = subprocess.Popen(["true"])
+    probe.wait()
+    return probe.pid

@@ -19,8 +19,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.console import JsonOption, app, console, print_json, say
-from graph.connection import get_graph
+from api.console import JsonOption, app, console, open_graph, print_json, say
 from queries.audit import (
     DEFAULT_MIN_PLACES,
     DEFAULT_SLA_DAYS,
@@ -77,7 +76,7 @@ def audit_command(
     chosen = select_rules(rule)
     if scorecard and rule:
         say("--scorecard runs every rule; --rule is ignored")
-    graph = get_graph(echo=say)
+    graph = open_graph()
     report = run_audit(
         graph,
         None if scorecard else chosen,

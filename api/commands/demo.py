@@ -16,11 +16,11 @@ import typer
 import uvicorn
 from rich.table import Table
 
-from api.console import app, console, say
+from api.console import app, console, open_graph, say
 from api.main import create_app
 from api.protocol import JoinedWritesProtocol
 from api.tokens import Role, TokenStore
-from graph.connection import Graph, get_graph
+from graph.connection import Graph
 from graph.introspect import check_nodes, count_nodes
 from graph.schema import Label
 from graph.settings import get_settings
@@ -47,7 +47,7 @@ def demo_command(
 ) -> None:
     """Local Neo4j, the jining scenario, the audit, the overview, the API (演示)."""
     settings = get_settings()
-    graph = get_graph(echo=say)
+    graph = open_graph()
     demo_folder = Path(settings.civicgraph_home) / "demo"
     loaded_now = count_nodes(graph, Label.PLACE) == 0
     if loaded_now:

@@ -18,8 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.console import JsonOption, app, console, print_json, say
-from graph.connection import get_graph
+from api.console import JsonOption, app, console, open_graph, print_json, say
 from queries.audit import parse_date, run_audit
 from visualize.model import ViewGraph
 from visualize.render import write_html
@@ -84,7 +83,7 @@ def explore_command(
         as_of=parse_date(as_of) if as_of is not None else None,
     )
     choice.check()
-    graph = get_graph(echo=say)
+    graph = open_graph()
     # An overview and all its community pages share one audit.
     report = run_audit(graph, as_of=choice.as_of) if choice.overview and choice.findings else None
     written = [_write(build_view(graph, choice, report=report), out)]

@@ -17,8 +17,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.console import JsonOption, app, console, print_json, say
-from graph.connection import get_graph
+from api.console import JsonOption, app, console, open_graph, print_json
 from graph.errors import ConfigurationError
 from graph.schema import ZH
 from queries.assignment import apply_plan, plan_assignment
@@ -38,7 +37,7 @@ SHOWN_ROWS = 20
 @app.command("candidates")
 def candidates_command(need_id: NeedArgument, json_output: JsonOption = False) -> None:
     """The resources that could take a need, best first (候选资源)."""
-    result = candidates(get_graph(echo=say), need_id)
+    result = candidates(open_graph(), need_id)
     if json_output:
         print_json(result.to_json())
         return
@@ -82,7 +81,7 @@ def assign_command(
     json_output: JsonOption = False,
 ) -> None:
     """Assign all open needs at once, serving the most, the most urgent, the nearest (统一派单)."""
-    graph = get_graph(echo=say)
+    graph = open_graph()
     plan = plan_assignment(graph, community)
     written = apply_plan(graph, plan) if apply else None
     if json_output:
@@ -130,7 +129,7 @@ def assign_command(
 @app.command("route")
 def route_command(need_id: NeedArgument, json_output: JsonOption = False) -> None:
     """The five-level escalation route of a need (逐级呼叫、分级回应)."""
-    result = route(get_graph(echo=say), need_id)
+    result = route(open_graph(), need_id)
     if json_output:
         print_json(result.to_json())
         return
@@ -159,7 +158,7 @@ def route_command(need_id: NeedArgument, json_output: JsonOption = False) -> Non
 @app.command("projects")
 def projects_command(community: CommunityOption = None, json_output: JsonOption = False) -> None:
     """Co-building projects against open needs, and the categories no one covers (共驻共建)."""
-    report = projects_report(get_graph(echo=say), community)
+    report = projects_report(open_graph(), community)
     if json_output:
         print_json(report.to_json())
         return
@@ -216,9 +215,7 @@ def kpi_command(
     json_output: JsonOption = False,
 ) -> None:
     """Needs raised and resolved, resolution time, satisfaction (办理指标)."""
-    report = kpi_report(
-        get_graph(echo=say), community, _day(date_from, "--from"), _day(date_to, "--to")
-    )
+    report = kpi_report(open_graph(), community, _day(date_from, "--from"), _day(date_to, "--to"))
     if json_output:
         print_json(report.to_json())
         return

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.console import JsonOption, app, console, print_json, say
-from graph.connection import get_graph
+from api.console import JsonOption, app, console, open_graph, print_json, say
 from graph.ddl import ensure_schema
 from graph.introspect import constraint_names, index_names
 from graph.server.local import LocalNeo4j
@@ -64,7 +63,7 @@ def neo4j_status(json_output: JsonOption = False) -> None:
 @app.command("schema")
 def schema_command(json_output: JsonOption = False) -> None:
     """Create the constraints and indexes that are missing (建立约束与索引)."""
-    graph = get_graph(echo=say)
+    graph = open_graph()
     ensure_schema(graph)
     report = {
         "uri": graph.uri,

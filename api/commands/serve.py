@@ -18,11 +18,11 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from api.console import app, say
+from api.console import app, open_graph, say
 from api.main import create_app
 from api.protocol import JoinedWritesProtocol
 from api.workers import serve_workers, steady_collector
-from graph.connection import close_graph, get_graph
+from graph.connection import close_graph
 from graph.settings import get_settings
 
 
@@ -38,7 +38,7 @@ def serve_command(
     ] = False,
 ) -> None:
     """Serve the API and its pages (启动服务); Ctrl-C stops it."""
-    graph = get_graph(echo=say)
+    graph = open_graph()
     say(f"civicgraph API on http://{host}:{port}/api (OpenAPI: /api/openapi.json)")
     if workers == 1:
         served = create_app(get_settings(), graph=graph)

@@ -11,9 +11,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.console import JsonOption, app, console, print_json, say
+from api.console import JsonOption, app, console, open_graph, print_json, say
 from api.tokens import ROLE_ZH, Role, TokenStore
-from graph.connection import get_graph
 from graph.errors import NotFoundError
 from graph.settings import get_settings
 from queries.nodes import scope_place
@@ -41,7 +40,7 @@ def token_create(
     """Make a token and print it once (新建令牌)."""
     scope_kind = None
     if scope is not None:
-        place = scope_place(get_graph(echo=say), scope)
+        place = scope_place(open_graph(), scope)
         if place is None:
             raise NotFoundError(scope, "street or community")
         scope_kind = place.kind

@@ -1,5 +1,5 @@
 """Workbook commands: ``scenario``, ``template``, ``validate``, ``load``,
-``export`` and ``stats``.
+``recover``, ``export`` and ``stats``.
 
 A rejected workbook prints every problem as ``file:row:column: message`` (or
 a JSON list of them) and exits with status 2, having written nothing.
@@ -17,9 +17,9 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.console import JsonOption, app, console, print_json, say
-from graph.connection import get_graph
-from graph.errors import ValidationError
+from api.console import JsonOption, app, console, open_graph, print_json, say
+from graph.errors import CivicGraphError, ValidationError
+from graph.loadmark import LoadInProgressError, read_mark
 from loaders.export import export_workbook
 from loaders.load import (
     DEFAULT_BATCH_SIZE,
@@ -28,6 +28,7 @@ from loaders.load import (
     known_nodes,
     load_workbook,
     validate_path,
+    workbook_digest,
 )
 from loaders.scenario import SCENARIOS, write_scenario
 from loaders.seed_facts import FigureCheck, seed_check
@@ -116,7 +117,7 @@ def validate_command(
     References may name nodes already in the graph, so the database is asked
     unless --offline is given.
     """
-    known = known_nodes(None if offline else get_graph(echo=say))
+    known = known_nodes(None if offline else open_graph())
     try:
         workbook = validate_path(path, known)
     except ValidationError as error:
@@ -169,7 +170,7 @@ def load_command(
     json_output: JsonOption = False,
 ) -> None:
     """Validate a workbook whole, then load it (导入). Loading twice changes nothing."""
-    graph = get_graph(echo=say)
+    graph = open_graph()
     show_progress = not json_output and _workbook_size(path) > PROGRESS_THRESHOLD
     try:
         with _progress_bar(show_progress) as progress:
@@ -196,6 +197,54 @@ def load_command(
     if replace:
         deleted = sum(report.deleted_nodes.values())
         console.print(f"replaced: {deleted:,} nodes and {report.deleted_posts:,} posts removed")
+    if report.finished:
+        console.print(
+            f"the graph is whole again: this load finished the interrupted {report.finished}"
+        )
+
+
+class RecoverError(CivicGraphError):
+    """An interrupted load cannot be finished from here: its workbook is gone
+    or has changed since."""
+
+    exit_code = 2
+
+
+@app.command("recover")
+def recover_command(json_output: JsonOption = False) -> None:
+    """Finish a load that was interrupted (装载恢复): the graph is whole again.
+
+    A load marks the graph before its first write; if it died half-way (the
+    database or the loader stopped), the mark stays. This runs the same load
+    again, from the same workbook, which completes it exactly.
+    """
+    graph = open_graph()
+    mark = read_mark(graph)
+    if mark is None:
+        if json_output:
+            print_json({"interrupted": None, "report": None})
+        else:
+            console.print("nothing to recover: no load was interrupted")
+        return
+    if mark.running():
+        raise LoadInProgressError(
+            f"a load is still writing: {mark.source} on {mark.host} (pid {mark.pid})"
+        )
+    workbook = Path(mark.workbook)
+    if not workbook.exists() or workbook_digest(workbook) != mark.digest:
+        raise RecoverError(
+            f"the interrupted {mark.describe()}; its workbook is gone or has changed "
+            f"since. Load the workbook that is the whole truth: civicgraph load PATH --replace"
+        )
+    say(f"finishing the interrupted {mark.describe()} ...")
+    report = load_workbook(graph, workbook, replace=mark.replace, source=f"recover {mark.source}")
+    if json_output:
+        print_json({"interrupted": mark.to_json(), "report": report.to_json()})
+        return
+    console.print(
+        f"recovered: {workbook} loaded again ({report.entities:,} nodes and relationships "
+        "written); the graph is whole again"
+    )
 
 
 def _workbook_size(path: Path) -> int:
@@ -215,7 +264,7 @@ def export_command(
     json_output: JsonOption = False,
 ) -> None:
     """Write the graph back as a workbook that loads into the same graph (导出)."""
-    report = export_workbook(export_rows(get_graph(echo=say)), out)
+    report = export_workbook(export_rows(open_graph()), out)
     if json_output:
         print_json(report.to_json())
         return
@@ -236,7 +285,7 @@ def stats_command(
     json_output: JsonOption = False,
 ) -> None:
     """Counts by label, level, kind and post, per county (统计)."""
-    stats = collect_stats(get_graph(echo=say))
+    stats = collect_stats(open_graph())
     checks = seed_check(stats) if seed_check_option else []
     if json_output:
         value = stats.to_json()

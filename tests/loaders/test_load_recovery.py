@@ -1,9 +1,14 @@
 """A database that fails mid-load: running the same load again completes it
-with exact counts. The local Neo4j of this test (its own throwaway home) is
-stopped while a load is writing."""
+with exact counts; until then the graph says it is mid-load. The local Neo4j
+of this test (its own throwaway home) is stopped, or killed, while a load is
+writing."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,11 +20,14 @@ from pydantic import SecretStr
 from graph.connection import Graph, connect
 from graph.errors import CivicGraphError
 from graph.introspect import count_nodes, count_relationships, delete_everything
+from graph.loadmark import read_mark
 from graph.schema import Label
 from graph.server.local import LocalNeo4j
 from graph.settings import Settings, get_settings
 from loaders.load import load_workbook
 from loaders.scenario import write_scenario
+
+CLI = [sys.executable, "-m", "api.cli"]
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +90,81 @@ def test_a_load_interrupted_by_a_stopped_database_completes_when_run_again(
     load_workbook(graph, workbook)
     assert completed == (count_nodes(graph), count_relationships(graph))
     assert partial[0] < completed[0]
+
+
+def _cli(local: LocalNeo4j, home: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    status = local.status()
+    assert status.uri is not None
+    environment = {
+        **os.environ,
+        "NEO4J_URI": status.uri,
+        "NEO4J_PASSWORD": local.password(),
+        "CIVICGRAPH_HOME": str(home),
+    }
+    return subprocess.run(
+        [*CLI, *arguments], capture_output=True, text=True, env=environment, check=False
+    )
+
+
+@pytest.mark.slow
+def test_a_killed_database_leaves_a_mark_that_every_answer_reports_until_recovered(
+    local: LocalNeo4j, graph: Graph, tmp_path: Path
+) -> None:
+    workbook = tmp_path / "liangshan"
+    write_scenario("liangshan", workbook)
+    other = tmp_path / "other"
+    write_scenario("wenshang", other)
+    home = tmp_path / "home"
+    watcher = _connect(local)
+    delete_everything(watcher)
+    status = local.status()
+    assert status.uri is not None and status.pid is not None
+    environment = {
+        **os.environ,
+        "NEO4J_URI": status.uri,
+        "NEO4J_PASSWORD": local.password(),
+        "CIVICGRAPH_HOME": str(home),
+    }
+    loading = subprocess.Popen(
+        [*CLI, "load", str(workbook), "--replace", "--batch-size", "500"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    deadline = time.monotonic() + 120
+    while count_nodes(watcher, Label.PERSON) < 1000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(status.pid, signal.SIGKILL)
+    _, stderr = loading.communicate(timeout=300)
+    watcher.close()
+    assert loading.returncode not in (0, None)
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("civicgraph: error:"), stderr
+
+    local.start()
+    resumed = _connect(local)
+    try:
+        mark = read_mark(resumed)
+        assert mark is not None and mark.replace and not mark.running()
+        partial = (count_nodes(resumed), count_relationships(resumed))
+        # Every command says so, once, on standard error.
+        stats = _cli(local, home, "stats", "--json")
+        assert stats.returncode == 0 and "mid-load" in stats.stderr
+        # A load that would neither finish nor replace it is refused whole.
+        refused = _cli(local, home, "load", str(other))
+        assert refused.returncode == 2 and "mid-load" in refused.stderr
+        assert (count_nodes(resumed), count_relationships(resumed)) == partial
+        recovered = _cli(local, home, "recover")
+        assert recovered.returncode == 0, recovered.stderr
+        assert "whole again" in recovered.stdout
+        assert read_mark(resumed) is None
+        completed = (count_nodes(resumed), count_relationships(resumed))
+        clean = _cli(local, home, "stats")
+        assert "mid-load" not in clean.stderr
+    finally:
+        resumed.close()
+
+    delete_everything(graph)
+    load_workbook(graph, workbook)
+    assert completed == (count_nodes(graph), count_relationships(graph))

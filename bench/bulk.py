@@ -22,8 +22,8 @@ from typing import Any
 
 from graph.schema import FAMILY, Label, RelType
 from graph.server.local import JVM_FLAGS, LocalNeo4j
-from loaders.load import labels_by_id, node_rows, post_rows, relationship_rows
-from loaders.validate import KnownNode, ValidatedWorkbook
+from loaders.records import KnownNode, ValidatedWorkbook
+from loaders.rows import labels_by_id, node_rows, post_rows, relationship_rows
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from loaders.load import (
     validate_path,
     write_workbook,
 )
-from loaders.validate import ValidatedWorkbook
+from loaders.records import ValidatedWorkbook
 
 TIMED_LOADS = 3
 """Loads of the whole city timed after the first; their median is the figure."""

@@ -156,9 +156,7 @@ def mark_from(properties: dict[str, Any]) -> LoadMark:
     )
 
 
-def open_mark(
-    graph: Graph, *, workbook: str, source: str, digest: str, replace: bool
-) -> LoadMark:
+def open_mark(graph: Graph, *, workbook: str, source: str, digest: str, replace: bool) -> LoadMark:
     """Mark the graph as being loaded, before the load's first write.
 
     An interrupted load's mark is taken over (the new load finishes or

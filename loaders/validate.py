@@ -1,7 +1,7 @@
 """Validating a raw workbook into typed rows a writer can trust.
 
-Each file's rows become typed, normalized records (canonical English enum
-values, ``int``, ``bool``, ``date``, ``list[str]``), and the whole workbook is
+Each file's rows become typed, normalized records (:mod:`loaders.records`,
+read one row at a time by :mod:`loaders.parse`), and the whole workbook is
 checked across files: ids unique in one id space shared by every file,
 references that name an existing node of the right kind (in the workbook or in
 the graph already loaded, see :class:`KnownNode`), posts held at the right kind
@@ -32,11 +32,8 @@ Decisions where DESIGN.md is silent:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -46,31 +43,48 @@ from graph.schema import (
     FAMILY,
     LABEL_ZH,
     LEVEL_PLACE,
-    ORG_LABELS,
     PLACE_LABELS,
     PLACE_PARENT,
     POST_TARGETS,
-    PRIMARY_LABELS,
-    ZH,
-    FacilityKind,
     Label,
-    NeedKind,
-    NeedStatus,
     OrgKind,
-    PartyOrgLevel,
     PlaceKind,
-    PlaceTag,
     Post,
-    ProjectStatus,
 )
-from graph.text import control_character_problem, length_problem, normalize_line_ends
-from loaders.workbook import CellValue, RawRow, RawWorkbook, cell_text, read_workbook
+from loaders.parse import (
+    Cells,
+    kind_words,
+    parse_category,
+    parse_facility,
+    parse_need,
+    parse_organization,
+    parse_party_org,
+    parse_person,
+    parse_place,
+    parse_post,
+    parse_project,
+    parse_service,
+    with_article,
+)
+from loaders.records import (
+    CategoryRow,
+    FacilityRow,
+    KnownNode,
+    NeedRow,
+    OrganizationRow,
+    PartyOrgRow,
+    PersonRow,
+    PlaceRow,
+    PostRow,
+    ProjectRow,
+    ServiceRow,
+    ValidatedWorkbook,
+)
+from loaders.workbook import RawWorkbook, cell_text, read_workbook
 from loaders.workbook_format import (
     CATEGORIES,
     FACILITIES,
-    FALSE_WORDS,
     FILES,
-    MANY_VALUE_SEPARATORS,
     NEEDS,
     ORGANIZATIONS,
     PARTY_ORGS,
@@ -79,459 +93,11 @@ from loaders.workbook_format import (
     POSTS,
     PROJECTS,
     SERVICES,
-    TRUE_WORDS,
     WorkbookFile,
-    describe_values,
     file_for_name,
-    lookup_term,
 )
 
-# --- what the graph already holds --------------------------------------------
-
-
-@dataclass
-class KnownNode:
-    """A node already in the graph, as much as validation needs to know of it.
-
-    The caller fills a mapping ``id → KnownNode`` from the database, and adds
-    the default category taxonomy, so that a workbook holding only this
-    month's ``needs.csv`` may name places, categories and resources loaded
-    before. A workbook row with the same id replaces the known node for the
-    checks (it will update it when written).
-
-    Attributes:
-        labels: every label of the node, e.g. ``{Place, Building}``,
-            ``{PartyOrg}``, ``{Category}``.
-        level: a party organization's level.
-        parent_id: one step up the node's own hierarchy: the ``PART_OF``
-            parent of a place, the ``BROADER`` category of a category, the
-            ``REPORTS_TO`` organization of a party organization. It lets the
-            validator find a building's or grid's community and find cycles
-            that run through the graph.
-    """
-
-    labels: frozenset[Label]
-    level: PartyOrgLevel | None = None
-    parent_id: str | None = None
-
-    @classmethod
-    def of(
-        cls,
-        label: Label,
-        level: PartyOrgLevel | None = None,
-        parent_id: str | None = None,
-    ) -> KnownNode:
-        """A known node of one primary label, with its family label added.
-
-        Args:
-            label: the primary label, e.g. ``Label.GRID``.
-            level: a party organization's level.
-            parent_id: see the class attributes.
-        """
-        return cls(_LABELS_OF[label], level, parent_id)
-
-    @classmethod
-    def from_graph(
-        cls,
-        labels: Iterable[str],
-        level: str | None = None,
-        parent_id: str | None = None,
-    ) -> KnownNode:
-        """A known node from what a query returns: label and level strings.
-
-        Labels and levels that are not part of the schema are ignored.
-
-        Args:
-            labels: ``labels(n)``.
-            level: ``n.level``, for party organizations.
-            parent_id: the id of the node one step up (see the class attributes).
-        """
-        known_labels = frozenset(Label(name) for name in labels if name in _LABEL_VALUES)
-        known_level = PartyOrgLevel(level) if level in _LEVEL_VALUES else None
-        return cls(known_labels, known_level, parent_id)
-
-    @property
-    def primary_label(self) -> Label | None:
-        """The label that says what the node is (``Building``), if known."""
-        try:
-            return _PRIMARY_OF[self.labels]
-        except KeyError:
-            primary = next((label for label in PRIMARY_LABELS if label in self.labels), None)
-            _PRIMARY_OF[self.labels] = primary
-            return primary
-
-
-_LABEL_VALUES = frozenset(label.value for label in Label)
-_LABELS_OF = {
-    label: frozenset({label, FAMILY[label]}) if label in FAMILY else frozenset({label})
-    for label in Label
-}
-_PRIMARY_OF: dict[frozenset[Label], Label | None] = {}
-"""The primary label of each set of labels seen so far."""
-_LEVEL_VALUES = frozenset(level.value for level in PartyOrgLevel)
-
-
-# --- the typed rows ----------------------------------------------------------
-
-# The rows, like the other records here, are plain dataclasses: a frozen one
-# sets each field through ``object.__setattr__``, and building a large
-# workbook's rows took about a tenth longer that way.
-
-
-@dataclass
-class PlaceRow:
-    """A place (``places.csv``): ``:Place`` plus the label of its kind.
-
-    Attributes:
-        id: unique id.
-        name: name.
-        kind: city … unit.
-        parent_id: the place it is ``PART_OF``; ``None`` only for a city or county.
-        grid_id: for a building, the grid it is ``IN_GRID``.
-        households: number of households.
-        tags: e.g. ``smart_area``.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name: str
-    kind: PlaceKind
-    parent_id: str | None
-    grid_id: str | None
-    households: int | None
-    tags: list[PlaceTag]
-    row: int
-
-    @property
-    def label(self) -> Label:
-        """The label of its kind, e.g. ``Label.BUILDING``."""
-        return PLACE_LABELS[self.kind]
-
-
-@dataclass
-class PartyOrgRow:
-    """A party organization (``party_orgs.csv``): ``:PartyOrg {level}``.
-
-    Attributes:
-        id: unique id.
-        name: name.
-        level: its level in the five-level chain.
-        place_id: the place it ``LEADS``.
-        parent_id: the party organization it ``REPORTS_TO`` (any level: a
-            wrong level is a governance gap for the audit, not an input error).
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name: str
-    level: PartyOrgLevel
-    place_id: str | None
-    parent_id: str | None
-    row: int
-
-
-@dataclass
-class OrganizationRow:
-    """An organization (``organizations.csv``): ``:Organization`` plus its kind's label.
-
-    Attributes:
-        id: unique id.
-        name: name.
-        kind: county_department … two_new_org.
-        place_id: the place it is ``BASED_IN``.
-        red_property: for property firms, whether it is a red property firm (红色物业);
-            ``None`` when not given, and always for other kinds.
-        manages: for property firms, the residential areas it ``MANAGES``.
-        domains: for county departments, the category ids it answers for.
-        fallback_org_id: for two-new organizations, the party organization
-            that is ``FALLBACK_FOR`` it.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name: str
-    kind: OrgKind
-    place_id: str | None
-    red_property: bool | None
-    manages: list[str]
-    domains: list[str]
-    fallback_org_id: str | None
-    row: int
-
-    @property
-    def label(self) -> Label:
-        """The label of its kind, e.g. ``Label.PROPERTY_FIRM``."""
-        return ORG_LABELS[self.kind]
-
-
-@dataclass
-class PersonRow:
-    """A person (``people.csv``): ``:Person``.
-
-    Attributes:
-        id: unique id.
-        name: name.
-        phone: phone number (personal data).
-        party_member: whether the person is a party member.
-        employer_id: the organization the person is ``EMPLOYED_BY``.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name: str
-    phone: str | None
-    party_member: bool | None
-    employer_id: str | None
-    row: int
-
-
-@dataclass
-class PostRow:
-    """A post (``posts.csv``): ``(person)-[:HOLDS {post, since}]->(target)``.
-
-    Attributes:
-        person_id: who holds it.
-        post: which post.
-        target_id: the party organization, organization or place it is held at.
-        since: when it was taken.
-        row: the spreadsheet row it came from.
-    """
-
-    person_id: str
-    post: Post
-    target_id: str
-    since: date | None
-    row: int
-
-
-@dataclass
-class FacilityRow:
-    """A facility (``facilities.csv``): ``:Facility {kind}``, ``LOCATED_IN`` a place.
-
-    Attributes:
-        id: unique id.
-        name: name.
-        kind: service_center … secretary_studio.
-        place_id: the place it is ``LOCATED_IN``.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name: str
-    kind: FacilityKind
-    place_id: str
-    row: int
-
-
-@dataclass
-class CategoryRow:
-    """A need category (``categories.csv``): ``:Category``.
-
-    Attributes:
-        id: unique id.
-        name_zh: Chinese name; also the node's ``name``.
-        name_en: English name.
-        parent_id: the category it is ``BROADER`` than… is narrower than:
-            ``(category)-[:BROADER]->(parent)``.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name_zh: str
-    name_en: str | None
-    parent_id: str | None
-    row: int
-
-    @property
-    def name(self) -> str:
-        """The node's ``name``: the Chinese name."""
-        return self.name_zh
-
-
-@dataclass
-class ServiceRow:
-    """A service (``services.csv``): ``(provider)-[:OFFERS]->(:Service)``.
-
-    Attributes:
-        id: unique id.
-        name: name.
-        provider_id: the organization or party organization that ``OFFERS`` it.
-        category: the category it is ``IN_CATEGORY``.
-        capacity: how many assigned needs it can carry.
-        covers: the places it ``COVERS``; empty means the provider's own place.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name: str
-    provider_id: str
-    category: str
-    capacity: int
-    covers: list[str]
-    row: int
-
-
-@dataclass
-class ProjectRow:
-    """A co-building project (``projects.csv``): ``(stationed unit)-[:RUNS]->(:Project)``.
-
-    Attributes:
-        id: unique id.
-        name: name.
-        unit_id: the stationed unit that ``RUNS`` it.
-        community_id: the community it ``SERVES``.
-        category: the category it is ``IN_CATEGORY``.
-        capacity: how many assigned needs it can carry.
-        status: planned, active or completed, when given.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    name: str
-    unit_id: str
-    community_id: str
-    category: str
-    capacity: int
-    status: ProjectStatus | None
-    row: int
-
-
-@dataclass
-class NeedRow:
-    """A resident need (``needs.csv``): ``:Need``.
-
-    Attributes:
-        id: unique id.
-        title: what is needed; also the node's ``name``.
-        kind: micro_wish, complaint or service_request.
-        category: the category it is ``IN_CATEGORY``.
-        place_id: the place it was ``RAISED_IN``.
-        urgency: 1 to 3.
-        raised_on: the date it was raised.
-        status: open, assigned or resolved (a blank cell reads as open).
-        assigned_to: the service or project it is ``ASSIGNED_TO``.
-        resolved_on: the date it was resolved.
-        satisfaction: 1 to 5, for resolved needs.
-        row: the spreadsheet row it came from.
-    """
-
-    id: str
-    title: str
-    kind: NeedKind
-    category: str
-    place_id: str
-    urgency: int
-    raised_on: date
-    status: NeedStatus
-    assigned_to: str | None
-    resolved_on: date | None
-    satisfaction: int | None
-    row: int
-
-    @property
-    def name(self) -> str:
-        """The node's ``name``: the title."""
-        return self.title
-
-
-@dataclass
-class ValidatedWorkbook:
-    """A workbook that passed validation: typed rows per file, in workbook order.
-
-    Every reference in it names a node of the right kind, either in the
-    workbook or in the ``known`` graph it was validated against. A writer
-    should create all nodes before their relationships, since rows may refer
-    to rows later in the same file or in later files.
-
-    Attributes:
-        places: rows of ``places.csv``.
-        party_orgs: rows of ``party_orgs.csv``.
-        organizations: rows of ``organizations.csv``.
-        people: rows of ``people.csv``.
-        posts: rows of ``posts.csv``.
-        facilities: rows of ``facilities.csv``.
-        categories: rows of ``categories.csv``.
-        services: rows of ``services.csv``.
-        projects: rows of ``projects.csv``.
-        needs: rows of ``needs.csv``.
-        files: the canonical names of the files the workbook held (a file that
-            is present but has no rows is listed; an absent one is not).
-        warnings: things the reader ignored that may be mistakes.
-    """
-
-    places: list[PlaceRow] = field(default_factory=list)
-    party_orgs: list[PartyOrgRow] = field(default_factory=list)
-    organizations: list[OrganizationRow] = field(default_factory=list)
-    people: list[PersonRow] = field(default_factory=list)
-    posts: list[PostRow] = field(default_factory=list)
-    facilities: list[FacilityRow] = field(default_factory=list)
-    categories: list[CategoryRow] = field(default_factory=list)
-    services: list[ServiceRow] = field(default_factory=list)
-    projects: list[ProjectRow] = field(default_factory=list)
-    needs: list[NeedRow] = field(default_factory=list)
-    files: frozenset[str] = frozenset()
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def row_count(self) -> int:
-        """The number of rows in all files."""
-        return sum(
-            len(rows)
-            for rows in (
-                self.places,
-                self.party_orgs,
-                self.organizations,
-                self.people,
-                self.posts,
-                self.facilities,
-                self.categories,
-                self.services,
-                self.projects,
-                self.needs,
-            )
-        )
-
-    def known_nodes(self) -> dict[str, KnownNode]:
-        """Every node of this workbook as a :class:`KnownNode`.
-
-        Lets a later workbook be validated against this one without a
-        database, e.g. the default taxonomy (read as a workbook) before a
-        county's needs.
-
-        Returns:
-            id → known node, for every row that has an id.
-        """
-        return {node_id: node for _, _, node_id, node in self.nodes_by_row()}
-
-    def nodes_by_row(self) -> Iterator[tuple[str, int, str, KnownNode]]:
-        """Every row that defines a node, as (file name, row, id, known node).
-
-        Yields:
-            One tuple per row with an id, in workbook order.
-        """
-        for place in self.places:
-            node = KnownNode.of(place.label, parent_id=place.parent_id)
-            yield PLACES.name, place.row, place.id, node
-        for party_org in self.party_orgs:
-            node = KnownNode.of(Label.PARTY_ORG, party_org.level, party_org.parent_id)
-            yield PARTY_ORGS.name, party_org.row, party_org.id, node
-        for organization in self.organizations:
-            node = KnownNode.of(organization.label)
-            yield ORGANIZATIONS.name, organization.row, organization.id, node
-        for person in self.people:
-            yield PEOPLE.name, person.row, person.id, KnownNode.of(Label.PERSON)
-        for facility in self.facilities:
-            yield FACILITIES.name, facility.row, facility.id, KnownNode.of(Label.FACILITY)
-        for category in self.categories:
-            node = KnownNode.of(Label.CATEGORY, parent_id=category.parent_id)
-            yield CATEGORIES.name, category.row, category.id, node
-        for service in self.services:
-            yield SERVICES.name, service.row, service.id, KnownNode.of(Label.SERVICE)
-        for project in self.projects:
-            yield PROJECTS.name, project.row, project.id, KnownNode.of(Label.PROJECT)
-        for need in self.needs:
-            yield NEEDS.name, need.row, need.id, KnownNode.of(Label.NEED)
-
+RowT = TypeVar("RowT")
 
 # --- entry points ------------------------------------------------------------
 
@@ -601,438 +167,6 @@ def _problem_order(problem: Problem) -> tuple[int, str, int, int, str, str]:
     return (FILES.index(spec), "", problem.row, column_rank, problem.column, problem.message)
 
 
-# --- reading typed values from a row -----------------------------------------
-
-EnumT = TypeVar("EnumT", bound=StrEnum)
-RowT = TypeVar("RowT")
-
-_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
-_SEPARATOR = re.compile("|".join(re.escape(mark) for mark in MANY_VALUE_SEPARATORS))
-_WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:\.0*)?")
-
-
-class _Cells:
-    """Typed access to the cells of one raw row; every bad value becomes a problem.
-
-    A column the file's header lacks reads as absent without a problem: the
-    reader has already reported a missing required column once, at row 1.
-    """
-
-    def __init__(
-        self, source: str, header: frozenset[str], raw_row: RawRow, problems: list[Problem]
-    ) -> None:
-        self._source = source
-        self._header = header
-        self._cells = raw_row.cells
-        self._problems = problems
-        self.row = raw_row.number
-
-    def report(self, column: str, message: str) -> None:
-        """Record a problem in this row."""
-        self._problems.append(Problem(self._source, self.row, column, message))
-
-    def has(self, column: str) -> bool:
-        """Whether the cell holds a value (right or wrong)."""
-        return column in self._cells
-
-    def _value(self, column: str, required: bool) -> CellValue | None:
-        value = self._cells.get(column)
-        if value is None and required and column in self._header:
-            self.report(column, f"missing required value: {column}")
-        return value
-
-    def text(self, column: str, *, required: bool = False) -> str | None:
-        """The cell as text, Windows line ends made newlines.
-
-        A control character is a problem (:mod:`graph.text`), and so is a
-        name or title longer than :data:`graph.text.NAME_MAX_LENGTH`; the
-        text is still returned, so that the rest of the row is checked as if
-        it were right.
-        """
-        value = self._value(column, required)
-        if value is None:
-            return None
-        text = normalize_line_ends(cell_text(value))
-        problem = control_character_problem(text)
-        if problem is not None:
-            self.report(column, f"{problem}: remove it (a spreadsheet cannot hold it)")
-        if column in _NAME_COLUMNS:
-            too_long = length_problem(text)
-            if too_long is not None:
-                self.report(column, f"{column} too long: {too_long}")
-        return text
-
-    def identifier(self, column: str, *, required: bool = False) -> str | None:
-        """One id; a cell holding several ``;``-separated ids is a problem."""
-        text = self.text(column, required=required)
-        if text is not None and _SEPARATOR.search(text) is not None:
-            self.report(column, f"one id expected, got {text!r}: ';' separates several ids")
-            return None
-        return text
-
-    def identifiers(self, column: str) -> list[str]:
-        """A many-valued cell of ids, split on ``;`` or ``；``, without empties or repeats."""
-        text = self.text(column)
-        if text is None:
-            return []
-        for mark in MANY_VALUE_SEPARATORS[1:]:
-            text = text.replace(mark, MANY_VALUE_SEPARATORS[0])
-        parts = (part.strip() for part in text.split(MANY_VALUE_SEPARATORS[0]))
-        return list(dict.fromkeys(part for part in parts if part))
-
-    def choice(
-        self, column: str, enum_type: type[EnumT], *, required: bool = False
-    ) -> EnumT | None:
-        """An enumerated value, written in English or Chinese."""
-        text = self.text(column, required=required)
-        return None if text is None else self._lookup(column, enum_type, text)
-
-    def choices(self, column: str, enum_type: type[EnumT]) -> list[EnumT]:
-        """A many-valued cell of enumerated values."""
-        members = (self._lookup(column, enum_type, text) for text in self.identifiers(column))
-        return [member for member in members if member is not None]
-
-    def _lookup(self, column: str, enum_type: type[EnumT], text: str) -> EnumT | None:
-        member = lookup_term(enum_type, text)
-        if member is None:
-            allowed = describe_values(enum_type)
-            self.report(column, f"unknown {column} {text!r}; allowed: {allowed}")
-        return member
-
-    def boolean(self, column: str) -> bool | None:
-        """A boolean: true/false, yes/no, 是/否, 1/0, y/n, or an XLSX boolean cell."""
-        value = self._value(column, required=False)
-        if value is None or isinstance(value, bool):
-            return value
-        text = cell_text(value).casefold()
-        if text in TRUE_WORDS:
-            return True
-        if text in FALSE_WORDS:
-            return False
-        self.report(column, f"not a boolean: {text!r}; write true/false, 是/否, yes/no or 1/0")
-        return None
-
-    def whole_number(
-        self,
-        column: str,
-        *,
-        low: int,
-        high: int | None = None,
-        required: bool = False,
-    ) -> int | None:
-        """A whole number in ``low``..``high``; XLSX floats such as ``3.0`` are accepted.
-
-        With no ``high``, the bound is what the database stores as an integer
-        (64 bits): a larger number would fail the write, not the check.
-        """
-        high = _LARGEST_STORED_INTEGER if high is None else high
-        value = self._value(column, required)
-        if value is None:
-            return None
-        number = _whole_number(value)
-        if number is None:
-            self.report(column, f"not a whole number: {cell_text(value)!r}")
-            return None
-        if number < low or number > high:
-            unbounded = high == _LARGEST_STORED_INTEGER
-            bounds = f"at least {low}" if unbounded else f"from {low} to {high}"
-            too_large = " (too large to store)" if unbounded and number > high else ""
-            self.report(column, f"{column} must be {bounds}, got {number}{too_large}")
-            return None
-        return number
-
-    def day(self, column: str, *, required: bool = False) -> date | None:
-        """A date: ``YYYY-MM-DD`` (``YYYY/M/D`` too), or an XLSX date cell."""
-        value = self._value(column, required)
-        if value is None:
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = cell_text(value)
-        if len(text) == 10 and text[4] == text[7] == "-":
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                pass
-        match = _DATE.fullmatch(text)
-        if match is None:
-            self.report(column, f"not a date: {text!r}; write YYYY-MM-DD")
-            return None
-        try:
-            return date(*(int(part) for part in match.groups()))
-        except ValueError:
-            self.report(column, f"not a real date: {text!r}")
-            return None
-
-
-_LARGEST_STORED_INTEGER = 2**63 - 1
-
-_NAME_COLUMNS = frozenset({"name", "title", "name_zh", "name_en"})
-"""The columns that hold a name or a title, limited in length."""
-
-
-def _whole_number(value: CellValue) -> int | None:
-    if isinstance(value, bool | date):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = value.replace(" ", "")
-    if _WHOLE_NUMBER.fullmatch(text) is None:
-        return None
-    return int(text.split(".")[0])
-
-
-# --- one row of each file ----------------------------------------------------
-
-
-@cache
-def _a(word: str) -> str:
-    """``word`` with its indefinite article: an area_branch, a Unit."""
-    lowered = word.lower()
-    sounds_like_a_vowel = lowered[:1] in "aeiou" and not lowered.startswith(("uni", "use"))
-    return f"an {word}" if sounds_like_a_vowel else f"a {word}"
-
-
-@cache
-def _kind_words(member: StrEnum) -> str:
-    return f"{member.value} ({ZH[member]})" if member in ZH else member.value
-
-
-def _parse_place(cells: _Cells) -> PlaceRow | None:
-    node_id = cells.identifier("id", required=True)
-    name = cells.text("name", required=True)
-    kind = cells.choice("kind", PlaceKind, required=True)
-    parent_id = cells.identifier("parent_id")
-    grid_id = cells.identifier("grid_id")
-    households = cells.whole_number("households", low=0)
-    tags = cells.choices("tags", PlaceTag)
-    if kind is PlaceKind.CITY and parent_id is not None:
-        cells.report("parent_id", f"a city has no parent, got {parent_id!r}")
-    elif kind is not None and kind is not PlaceKind.COUNTY and not cells.has("parent_id"):
-        parent_kind = PLACE_PARENT[kind]
-        if parent_kind is not None:
-            cells.report(
-                "parent_id",
-                f"missing required value: {_a(_kind_words(kind))} needs the "
-                f"{_kind_words(parent_kind)} it is part of",
-            )
-    if grid_id is not None and kind is not None and kind is not PlaceKind.BUILDING:
-        cells.report("grid_id", f"grid_id is for buildings only; this is {_a(_kind_words(kind))}")
-    if node_id is None or name is None or kind is None:
-        return None
-    return PlaceRow(node_id, name, kind, parent_id, grid_id, households, tags, cells.row)
-
-
-def _parse_party_org(cells: _Cells) -> PartyOrgRow | None:
-    node_id = cells.identifier("id", required=True)
-    name = cells.text("name", required=True)
-    level = cells.choice("level", PartyOrgLevel, required=True)
-    place_id = cells.identifier("place_id")
-    parent_id = cells.identifier("parent_id")
-    if node_id is None or name is None or level is None:
-        return None
-    return PartyOrgRow(node_id, name, level, place_id, parent_id, cells.row)
-
-
-def _parse_organization(cells: _Cells) -> OrganizationRow | None:
-    node_id = cells.identifier("id", required=True)
-    name = cells.text("name", required=True)
-    kind = cells.choice("kind", OrgKind, required=True)
-    place_id = cells.identifier("place_id")
-    red_property = cells.boolean("red_property")
-    manages = cells.identifiers("manages")
-    domains = cells.identifiers("domains")
-    fallback_org_id = cells.identifier("fallback_org_id")
-    if kind is None:
-        return None
-    this_kind = _a(_kind_words(kind))
-    if kind is not OrgKind.PROPERTY_FIRM:
-        # "false" says nothing wrong about a non-firm; only a claim to be a
-        # red property firm contradicts the kind.
-        if red_property:
-            cells.report("red_property", f"red_property is for property firms; this is {this_kind}")
-        red_property = None
-        if manages:
-            given = ";".join(manages)
-            cells.report(
-                "manages", f"manages ({given!r}) is for property firms; this is {this_kind}"
-            )
-    if domains and kind is not OrgKind.COUNTY_DEPARTMENT:
-        given = ";".join(domains)
-        cells.report(
-            "domains", f"domains ({given!r}) are for county departments; this is {this_kind}"
-        )
-    if fallback_org_id is not None and kind is not OrgKind.TWO_NEW_ORG:
-        cells.report(
-            "fallback_org_id",
-            f"fallback_org_id ({fallback_org_id!r}) is for two-new organizations; "
-            f"this is {this_kind}",
-        )
-    if node_id is None or name is None:
-        return None
-    return OrganizationRow(
-        node_id,
-        name,
-        kind,
-        place_id,
-        red_property,
-        manages,
-        domains,
-        fallback_org_id,
-        cells.row,
-    )
-
-
-def _parse_person(cells: _Cells) -> PersonRow | None:
-    node_id = cells.identifier("id", required=True)
-    name = cells.text("name", required=True)
-    phone = cells.text("phone")
-    party_member = cells.boolean("party_member")
-    employer_id = cells.identifier("employer_id")
-    if node_id is None or name is None:
-        return None
-    return PersonRow(node_id, name, phone, party_member, employer_id, cells.row)
-
-
-def _parse_post(cells: _Cells) -> PostRow | None:
-    person_id = cells.identifier("person_id", required=True)
-    post = cells.choice("post", Post, required=True)
-    target_id = cells.identifier("target_id", required=True)
-    since = cells.day("since")
-    if person_id is None or post is None or target_id is None:
-        return None
-    return PostRow(person_id, post, target_id, since, cells.row)
-
-
-def _parse_facility(cells: _Cells) -> FacilityRow | None:
-    node_id = cells.identifier("id", required=True)
-    name = cells.text("name", required=True)
-    kind = cells.choice("kind", FacilityKind, required=True)
-    place_id = cells.identifier("place_id", required=True)
-    if node_id is None or name is None or kind is None or place_id is None:
-        return None
-    return FacilityRow(node_id, name, kind, place_id, cells.row)
-
-
-def _parse_category(cells: _Cells) -> CategoryRow | None:
-    node_id = cells.identifier("id", required=True)
-    name_zh = cells.text("name_zh", required=True)
-    name_en = cells.text("name_en")
-    parent_id = cells.identifier("parent_id")
-    if node_id is None or name_zh is None:
-        return None
-    return CategoryRow(node_id, name_zh, name_en, parent_id, cells.row)
-
-
-def _parse_service(cells: _Cells) -> ServiceRow | None:
-    node_id = cells.identifier("id", required=True)
-    name = cells.text("name", required=True)
-    provider_id = cells.identifier("provider_id", required=True)
-    category = cells.identifier("category", required=True)
-    capacity = cells.whole_number("capacity", low=0, required=True)
-    covers = cells.identifiers("covers")
-    if (
-        node_id is None
-        or name is None
-        or provider_id is None
-        or category is None
-        or capacity is None
-    ):
-        return None
-    return ServiceRow(node_id, name, provider_id, category, capacity, covers, cells.row)
-
-
-def _parse_project(cells: _Cells) -> ProjectRow | None:
-    node_id = cells.identifier("id", required=True)
-    name = cells.text("name", required=True)
-    unit_id = cells.identifier("unit_id", required=True)
-    community_id = cells.identifier("community_id", required=True)
-    category = cells.identifier("category", required=True)
-    capacity = cells.whole_number("capacity", low=0, required=True)
-    status = cells.choice("status", ProjectStatus)
-    if (
-        node_id is None
-        or name is None
-        or unit_id is None
-        or community_id is None
-        or category is None
-        or capacity is None
-    ):
-        return None
-    return ProjectRow(node_id, name, unit_id, community_id, category, capacity, status, cells.row)
-
-
-def _parse_need(cells: _Cells) -> NeedRow | None:
-    node_id = cells.identifier("id", required=True)
-    title = cells.text("title", required=True)
-    kind = cells.choice("kind", NeedKind, required=True)
-    category = cells.identifier("category", required=True)
-    place_id = cells.identifier("place_id", required=True)
-    urgency = cells.whole_number("urgency", low=1, high=3, required=True)
-    raised_on = cells.day("raised_on", required=True)
-    status = cells.choice("status", NeedStatus)
-    assigned_to = cells.identifier("assigned_to")
-    resolved_on = cells.day("resolved_on")
-    satisfaction = cells.whole_number("satisfaction", low=1, high=5)
-    if not cells.has("status"):
-        status = NeedStatus.OPEN
-    if status is NeedStatus.OPEN and assigned_to is not None:
-        cells.report(
-            "assigned_to",
-            f"an open need cannot be assigned (got {assigned_to!r}); "
-            "set status to assigned (已派单) or clear assigned_to",
-        )
-    if status is NeedStatus.ASSIGNED and assigned_to is None:
-        cells.report("assigned_to", "missing required value: an assigned need needs assigned_to")
-    if status is not None and status is not NeedStatus.RESOLVED:
-        if resolved_on is not None:
-            cells.report(
-                "resolved_on",
-                f"only a resolved need has resolved_on; this one is {status.value}, "
-                f"got {resolved_on.isoformat()}",
-            )
-        if satisfaction is not None:
-            cells.report(
-                "satisfaction",
-                f"only a resolved need has a satisfaction; this one is {status.value}, "
-                f"got {satisfaction}",
-            )
-    if resolved_on is not None and raised_on is not None and resolved_on < raised_on:
-        cells.report(
-            "resolved_on",
-            f"resolved_on {resolved_on.isoformat()} is before raised_on {raised_on.isoformat()}",
-        )
-    if (
-        node_id is None
-        or title is None
-        or kind is None
-        or category is None
-        or place_id is None
-        or urgency is None
-        or raised_on is None
-        or status is None
-    ):
-        return None
-    return NeedRow(
-        node_id,
-        title,
-        kind,
-        category,
-        place_id,
-        urgency,
-        raised_on,
-        status,
-        assigned_to,
-        resolved_on,
-        satisfaction,
-        cells.row,
-    )
-
-
 # --- the whole workbook ------------------------------------------------------
 
 _FAMILY_OF_FILE: dict[str, Label] = {
@@ -1071,16 +205,16 @@ class _Validator:
 
     def run(self) -> ValidatedWorkbook:
         workbook = ValidatedWorkbook(
-            places=self.parse(PLACES, _parse_place),
-            party_orgs=self.parse(PARTY_ORGS, _parse_party_org),
-            organizations=self.parse(ORGANIZATIONS, _parse_organization),
-            people=self.parse(PEOPLE, _parse_person),
-            posts=self.parse(POSTS, _parse_post),
-            facilities=self.parse(FACILITIES, _parse_facility),
-            categories=self.parse(CATEGORIES, _parse_category),
-            services=self.parse(SERVICES, _parse_service),
-            projects=self.parse(PROJECTS, _parse_project),
-            needs=self.parse(NEEDS, _parse_need),
+            places=self.parse(PLACES, parse_place),
+            party_orgs=self.parse(PARTY_ORGS, parse_party_org),
+            organizations=self.parse(ORGANIZATIONS, parse_organization),
+            people=self.parse(PEOPLE, parse_person),
+            posts=self.parse(POSTS, parse_post),
+            facilities=self.parse(FACILITIES, parse_facility),
+            categories=self.parse(CATEGORIES, parse_category),
+            services=self.parse(SERVICES, parse_service),
+            projects=self.parse(PROJECTS, parse_project),
+            needs=self.parse(NEEDS, parse_need),
             files=frozenset(self.raw.files),
             warnings=list(self.raw.warnings),
         )
@@ -1100,13 +234,13 @@ class _Validator:
         self.check_cycles(CATEGORIES, Label.CATEGORY, "BROADER", workbook.categories)
         return workbook
 
-    def parse(self, spec: WorkbookFile, parse_row: Callable[[_Cells], RowT | None]) -> list[RowT]:
+    def parse(self, spec: WorkbookFile, parse_row: Callable[[Cells], RowT | None]) -> list[RowT]:
         raw_file = self.raw.files.get(spec.name)
         if raw_file is None:
             return []
         source, header = raw_file.source, frozenset(raw_file.columns)
         parsed = (
-            parse_row(_Cells(source, header, raw_row, self.problems)) for raw_row in raw_file.rows
+            parse_row(Cells(source, header, raw_row, self.problems)) for raw_row in raw_file.rows
         )
         return [row for row in parsed if row is not None]
 
@@ -1156,8 +290,9 @@ class _Validator:
         graph_label, workbook_label = in_graph.primary_label, node.primary_label
         if graph_label is not None and workbook_label is not None and graph_label != workbook_label:
             message = (
-                f"id {node_id!r} is already in the graph as {_a(_label_words(graph_label))}; "
-                f"it cannot also be {_a(_label_words(workbook_label))}"
+                f"id {node_id!r} is already in the graph as "
+                f"{with_article(_label_words(graph_label))}; "
+                f"it cannot also be {with_article(_label_words(workbook_label))}"
             )
             self.problems.append(Problem(origin.source, origin.row, "id", message))
 
@@ -1222,7 +357,7 @@ class _Validator:
                     "parent_id",
                     place.parent_id,
                     (PLACE_LABELS[parent_kind],),
-                    f"the parent of {_a(_kind_words(place.kind))} must be",
+                    f"the parent of {with_article(kind_words(place.kind))} must be",
                 )
             if place.grid_id is not None and place.kind is PlaceKind.BUILDING:
                 grid = self.reference(
@@ -1260,7 +395,7 @@ class _Validator:
                     "place_id",
                     party_org.place_id,
                     (PLACE_LABELS[place_kind],),
-                    f"the place {_a(_kind_words(party_org.level))} leads must be",
+                    f"the place {with_article(kind_words(party_org.level))} leads must be",
                 )
             if party_org.parent_id is not None:
                 # Any level will do: a parent at the wrong level is a governance
@@ -1341,7 +476,7 @@ class _Validator:
                 "target_id",
                 post.target_id,
                 rule.labels,
-                f"{_a(_kind_words(post.post))} post is held at",
+                f"{with_article(kind_words(post.post))} post is held at",
             )
             if (
                 target is not None
@@ -1350,10 +485,10 @@ class _Validator:
                 and target.level is not None
                 and target.level not in rule.levels
             ):
-                allowed = " or ".join(_kind_words(level) for level in rule.levels)
+                allowed = " or ".join(kind_words(level) for level in rule.levels)
                 message = (
                     f"{post.target_id!r} is {_describe_node(target)}; "
-                    f"{_a(_kind_words(post.post))} post is held at a party organization "
+                    f"{with_article(kind_words(post.post))} post is held at a party organization "
                     f"of level {allowed}"
                 )
                 self.report(POSTS, post.row, "target_id", message)
@@ -1533,14 +668,14 @@ def _describe_node(node: KnownNode) -> str:
     if label is None:
         names = sorted(label.value for label in node.labels)
         return f"a node labelled {', '.join(names) or 'nothing'}"
-    text = _a(_label_words(label))
+    text = with_article(_label_words(label))
     if label is Label.PARTY_ORG and node.level is not None:
-        text += f" of level {_kind_words(node.level)}"
+        text += f" of level {kind_words(node.level)}"
     return text
 
 
 def _describe_expected(expected: Sequence[Label]) -> str:
     words = [_label_words(label) for label in expected]
     if len(words) == 1:
-        return _a(words[0])
-    return _a(", ".join(words[:-1]) + " or " + words[-1])
+        return with_article(words[0])
+    return with_article(", ".join(words[:-1]) + " or " + words[-1])

@@ -31,9 +31,9 @@ from loaders.load import (
     workbook_digest,
 )
 from loaders.scenario import SCENARIOS, write_scenario
-from loaders.seed_facts import FigureCheck, seed_check
 from loaders.workbook import write_template
 from queries.export import export_rows
+from queries.seed_facts import FigureCheck, seed_check
 from queries.stats import GROUP_TITLES, collect_stats
 
 PROGRESS_THRESHOLD = 20_000

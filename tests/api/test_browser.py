@@ -30,7 +30,7 @@ from bench.views import CHROMIUM, VIEWPORT, is_local, launch, serving
 from graph.connection import Graph
 from graph.schema import Label
 from graph.settings import Settings
-from loaders.scenario_profiles import REFERENCE_DATE
+from loaders.scenario.profiles import REFERENCE_DATE
 from tests.api.conftest import Tokens
 from visualize.views import community_graph, community_view, overview_view, parse_labels
 

@@ -12,7 +12,7 @@ import pytest
 from graph.connection import Graph
 from graph.introspect import check_nodes
 from graph.schema import Label
-from loaders.seed_facts import LIANGSHAN, SEED_FIGURES, WENSHANG, Comparison, seed_check
+from queries.seed_facts import LIANGSHAN, SEED_FIGURES, WENSHANG, Comparison, seed_check
 from queries.stats import collect_stats
 
 

@@ -10,7 +10,7 @@ from importlib import resources
 import pytest
 
 from loaders import taxonomy
-from loaders.scenario_texts import (
+from loaders.scenario.texts import (
     DEPARTMENTS,
     LEAF_TEXTS,
     MICRO_ORG_TYPES,

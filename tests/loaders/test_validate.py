@@ -27,7 +27,8 @@ from graph.schema import (
     Post,
     ProjectStatus,
 )
-from loaders.validate import CategoryRow, KnownNode, ValidatedWorkbook, sort_problems, validate
+from loaders.records import CategoryRow, KnownNode, ValidatedWorkbook
+from loaders.validate import sort_problems, validate
 from loaders.workbook import CellValue, RawRow, RawWorkbook, read_workbook
 from tests.loaders.workbooks import (
     SMALL,

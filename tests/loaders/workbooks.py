@@ -17,7 +17,8 @@ import openpyxl
 import pytest
 
 from graph.errors import Problem, ValidationError
-from loaders.validate import KnownNode, ValidatedWorkbook, load_and_validate
+from loaders.records import KnownNode, ValidatedWorkbook
+from loaders.validate import load_and_validate
 from loaders.workbook_format import FILES
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small"

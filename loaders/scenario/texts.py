@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.names import zh_number
+from loaders.scenario.names import zh_number
 
 
 @dataclass(frozen=True)

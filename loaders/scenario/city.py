@@ -34,36 +34,15 @@ from graph.schema import (
     PlaceTag,
     Post,
 )
-from loaders.names import zh_number
-from loaders.scenario_county import COUNTY_FILES, CountyBuilder, CountyRows, Row
-from loaders.scenario_profiles import (
+from loaders.scenario.builder import COUNTY_FILES, CountyBuilder, CountyRows, Row
+from loaders.scenario.names import zh_number
+from loaders.scenario.profiles import (
     LIANGSHAN,
-    NEEDS_SINCE,
-    REFERENCE_DATE,
-    SINGLE_POINT_MIN_PLACES,
-    SLA_DAYS,
     WENSHANG,
     CountyProfile,
 )
 from loaders.taxonomy import category_rows
 from loaders.workbook_format import FILES
-
-__all__ = [
-    "NEEDS_SINCE",
-    "REFERENCE_DATE",
-    "SCENARIOS",
-    "SINGLE_POINT_MIN_PLACES",
-    "SLA_DAYS",
-    "WORKBOOK_COLUMNS",
-    "CountySummary",
-    "GeneratedScenario",
-    "ScenarioInfo",
-    "ScenarioSummary",
-    "count_figures",
-    "generate_scenario",
-    "scenario_names",
-    "write_scenario",
-]
 
 WORKBOOK_COLUMNS: dict[str, tuple[str, ...]] = {spec.sheet: spec.column_names for spec in FILES}
 """Every workbook file (without ``.csv``) and its canonical columns, in order

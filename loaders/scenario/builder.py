@@ -8,6 +8,13 @@ party organizations, organizations, people and posts, facilities, resources
 ``gaps`` under the audit rule's id, so that the count is the number of findings
 the rule should report on this county (G14 as of ``REFERENCE_DATE``). Rows are
 tuples of strings in the workbook's column order; nothing is written here.
+
+The module is long (about 1,400 lines) for a reason: it is one class whose
+stages share one county's state and draw from one random stream, in a fixed
+order that makes a scenario the same for the same seed. Each stage reads what
+the ones before it left (the communities, the holders, the covered
+categories); kept together, what a stage draws and leaves for the next stays
+in sight. The profiles, texts and names it draws from are modules of their own.
 """
 
 from __future__ import annotations
@@ -29,15 +36,15 @@ from graph.schema import (
     Post,
     ProjectStatus,
 )
-from loaders import names
-from loaders.scenario_profiles import (
+from loaders.scenario import names
+from loaders.scenario.profiles import (
     NEEDS_SINCE,
     POSTS_SINCE,
     REFERENCE_DATE,
     SLA_DAYS,
     CountyProfile,
 )
-from loaders.scenario_texts import (
+from loaders.scenario.texts import (
     DEPARTMENTS,
     LEAF_TEXTS,
     MICRO_ORG_TYPES,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Annotated
 
@@ -97,7 +98,15 @@ def _unpack_csv(archive: zipfile.ZipFile, target: Path) -> Path:
         if base.lower() in seen:
             raise BadRequestError(f"the zip holds two files named {base}")
         seen.add(base.lower())
-        (target / base).write_bytes(archive.read(member))
+        try:
+            (target / base).write_bytes(archive.read(member))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            # A damaged entry fails only when it is expanded, past the
+            # directory checks above.
+            raise BadRequestError(
+                f"the zip is damaged: {member.filename} cannot be unpacked ({error}); "
+                "zip the CSV files again"
+            ) from error
     return target
 
 

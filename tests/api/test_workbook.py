@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 
@@ -137,4 +138,36 @@ def test_what_is_not_a_workbook(client: TestClient, fresh: Graph, tokens: Tokens
     assert answer.status_code in (200, 422)
     missing = client.post("/api/workbook", headers=admin)
     assert missing.status_code == 422
+    assert graph_counts(fresh) == before
+
+
+def _corrupt_deflate(archive_bytes: bytes) -> bytes:
+    """The zip with its first member's deflate data made invalid (a block of
+    the reserved type), its directory left intact: what a truncated or
+    damaged download looks like to ``zipfile``."""
+    data = bytearray(archive_bytes)
+    name_length, extra_length = struct.unpack("<HH", data[26:30])
+    start = 30 + name_length + extra_length
+    data[start : start + 4] = b"\xff\xff\xff\xff"
+    return bytes(data)
+
+
+def test_a_zip_with_corrupt_deflate_data_is_a_bad_request(
+    client: TestClient, fresh: Graph, tokens: Tokens
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(SMALL / "places.csv", "places.csv")
+    before = graph_counts(fresh)
+
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("damaged.zip", _corrupt_deflate(buffer.getvalue()), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert body["error"] == "bad_request"
+    assert "places.csv" in body["detail"] and "damaged" in body["detail"]
     assert graph_counts(fresh) == before

@@ -119,6 +119,7 @@ async def _civicgraph_error(request: Request, error: Exception) -> JSONResponse:
             {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
             for p in error.problems
         ]
+        extra["problem_count"] = error.count
     if status >= 500:
         logger.error("%s %s: %s", request.method, request.url.path, error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.tokens import Role
+from graph.errors import MAX_REPORTED_PROBLEMS
 from graph.schema import NeedKind, NeedStatus
 
 Id = Field(min_length=1, max_length=200)
@@ -32,8 +33,11 @@ class ErrorPublic(BaseModel):
     detail: str = Field(description="what went wrong, for a person")
     problems: list[dict[str, Any]] | None = Field(
         default=None,
-        description="every problem: {file,row,column,message} for a rejected workbook, "
-        "{location,message} for an invalid request",
+        description="every problem: {file,row,column,message} for a rejected workbook "
+        f"(the first {MAX_REPORTED_PROBLEMS:,}), {{location,message}} for an invalid request",
+    )
+    problem_count: int | None = Field(
+        default=None, description="a rejected workbook: how many problems it has in all"
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from graph.connection import Graph
+from graph.errors import MAX_REPORTED_PROBLEMS
 from graph.introspect import delete_everything
 from loaders.export import export_workbook
 from tests.api.conftest import SMALL, Tokens, auth, graph_counts
@@ -171,3 +172,46 @@ def test_a_zip_with_corrupt_deflate_data_is_a_bad_request(
     assert body["error"] == "bad_request"
     assert "places.csv" in body["detail"] and "damaged" in body["detail"]
     assert graph_counts(fresh) == before
+
+
+def test_a_problem_of_a_whole_file_is_located_by_the_file_alone(
+    client: TestClient, fresh: Graph, tokens: Tokens, tmp_path: Path
+) -> None:
+    folder = tmp_path / "utf16"
+    shutil.copytree(SMALL, folder)
+    text = (folder / "needs.csv").read_text(encoding="utf-8")
+    (folder / "needs.csv").write_bytes(text.encode("utf-16"))
+
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("utf16.zip", _zip(folder), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["detail"].startswith("workbook rejected: needs.csv: the file is UTF-16")
+    assert body["problems"][0]["file"] == "needs.csv"
+    assert body["problem_count"] == 1
+
+
+def test_a_rejected_workbook_lists_its_first_problems_and_counts_the_rest(
+    client: TestClient, fresh: Graph, tokens: Tokens, tmp_path: Path
+) -> None:
+    folder = tmp_path / "junk"
+    shutil.copytree(SMALL, folder)
+    with (folder / "facilities.csv").open("a", encoding="utf-8", newline="") as handle:
+        junk = ([f"F{index:05}", "x", "castle", "A01"] for index in range(1500))
+        csv.writer(handle).writerows(junk)
+
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("junk.zip", _zip(folder), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+
+    assert answer.status_code == 422
+    body = answer.json()
+    assert len(body["problems"]) == MAX_REPORTED_PROBLEMS
+    assert body["problem_count"] == 1500
+    assert "(and 1499 more)" in body["detail"]

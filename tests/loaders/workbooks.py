@@ -140,3 +140,56 @@ def _typed(column: str, value: str) -> object:
     if column == "phone":
         return int(value)
     return value
+
+
+OFFICE_TITLE = "XX社区{sheet}信息表（2026年11月）"
+"""The title a county office puts above a sheet's header."""
+
+MERGED_COLUMNS = frozenset({"parent_id", "place_id"})
+"""Columns in which an office merges a run of equal values down the rows."""
+
+
+def office_xlsx(folder: Path, target: Path) -> Path:
+    """Write the CSV files of ``folder`` as an ``.xlsx`` laid out as county
+    offices lay out their sheets, with openpyxl (which merges as Excel does).
+
+    Each sheet opens with a title merged across the columns and a blank row,
+    so the header is row 3 and a CSV row ``n`` is row ``n + 2``. In the
+    :data:`MERGED_COLUMNS`, each run of equal values in consecutive rows (a
+    community's id down its residential areas) is one merged cell: only its
+    top cell keeps the value, as when a planner merges cells in Excel. Cells
+    are typed as in :func:`folder_to_xlsx`.
+    """
+    book = openpyxl.Workbook()
+    default_sheet = book.active
+    assert default_sheet is not None
+    book.remove(default_sheet)
+    for spec in FILES:
+        if not (folder / spec.name).exists():
+            continue
+        table = read_table(folder, spec.name)
+        header, rows = table[0], table[1:]
+        sheet = book.create_sheet(spec.sheet)
+        sheet.append([OFFICE_TITLE.format(sheet=spec.zh)])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        sheet.append([])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_typed(column, value) for column, value in zip(header, row, strict=True)])
+        for index, column in enumerate(header, start=1):
+            if column not in MERGED_COLUMNS:
+                continue
+            values = [row[index - 1] for row in rows]
+            start = 0
+            for end in range(1, len(values) + 1):
+                if end == len(values) or values[end] != values[start]:
+                    if values[start] and end - start > 1:
+                        sheet.merge_cells(
+                            start_row=start + 4,
+                            start_column=index,
+                            end_row=end + 3,
+                            end_column=index,
+                        )
+                    start = end
+    book.save(target)
+    return target

@@ -22,9 +22,11 @@ from loaders.workbook import read_workbook
 from loaders.workbook_format import FILES
 from tests.loaders.workbooks import (
     OFFICE_TITLE,
+    SHEET_START,
     SMALL,
     copy_small,
     locations,
+    minimal_xlsx,
     office_xlsx,
     only_problem,
     problems_of,
@@ -325,4 +327,52 @@ def test_values_past_the_last_column_read_are_reported_once(tmp_path: Path) -> N
     problem = only_problem(folder)
     assert str(problem) == (
         "facilities.csv: values after column BL were not read: a file has at most 64"
+    )
+
+
+def _inline(reference: str, text: str) -> bytes:
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+
+
+def test_a_sheet_claiming_every_cell_of_excel_is_read_as_far_as_it_holds(
+    tmp_path: Path,
+) -> None:
+    rows = b"".join(
+        b'<row r="%d">' % row
+        + _inline(f"A{row}", f"X{row}")
+        + _inline(f"XFD{row}", "far")
+        + b"</row>"
+        for row in range(2, 2002)
+    )
+    sheet = (
+        SHEET_START
+        + b'<dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
+        + _inline("A1", "id")
+        + _inline("B1", "name")
+        + b"</row>"
+        + rows
+        + b"</sheetData></worksheet>"
+    )
+    path = tmp_path / "claims.xlsx"
+    path.write_bytes(minimal_xlsx(sheet))
+
+    raw = read_workbook(path)
+    assert [row.cells for row in raw.files["places.csv"].rows[:2]] == [{"id": "X2"}, {"id": "X3"}]
+    assert len(raw.files["places.csv"].rows) == 2000
+    assert [str(problem) for problem in raw.problems] == [
+        "places:1:kind: missing required column kind (类型)"
+    ]
+
+
+def test_an_xlsx_whose_shared_strings_unpack_past_the_limit_is_refused_unread(
+    tmp_path: Path,
+) -> None:
+    strings = b"<sst><si><t>" + b"x" * (129 * 1024 * 1024) + b"</t></si></sst>"
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(minimal_xlsx(SHEET_START + b"<sheetData/></worksheet>", strings))
+
+    problem = only_problem(path)
+    assert str(problem) == (
+        "strings.xlsx: the workbook's part xl/sharedStrings.xml unpacks to 129 MiB, "
+        "more than the 128 MiB allowed"
     )

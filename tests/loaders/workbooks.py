@@ -8,7 +8,9 @@ test names the same ``file:row:column`` it expects in the problem.
 from __future__ import annotations
 
 import csv
+import io
 import shutil
+import zipfile
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -193,3 +195,68 @@ def office_xlsx(folder: Path, target: Path) -> Path:
                     start = end
     book.save(target)
     return target
+
+
+SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+"""How a hand-written sheet's XML begins."""
+
+
+def minimal_xlsx(sheet: bytes, shared_strings: bytes | None = None) -> bytes:
+    """A minimal ``.xlsx`` written by hand, as a crafted file would be: one sheet
+    ``places`` of the given XML, and optionally a shared-strings table."""
+    types = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        b'<Default Extension="rels" '
+        b'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        b'<Default Extension="xml" ContentType="application/xml"/>'
+        b'<Override PartName="/xl/workbook.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        + (
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            if shared_strings is not None
+            else b""
+        )
+        + b"</Types>"
+    )
+    relationships = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    book = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        b'<sheets><sheet name="places" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    book_relationships = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        + (
+            b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            if shared_strings is not None
+            else b""
+        )
+        + b"</Relationships>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", relationships)
+        archive.writestr("xl/workbook.xml", book)
+        archive.writestr("xl/_rels/workbook.xml.rels", book_relationships)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared_strings is not None:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
+    return buffer.getvalue()

@@ -3,7 +3,10 @@
 A spreadsheet is easy to make huge by accident (a formula filled down to row
 1,048,576) or on purpose (a zip bomb, a shared-strings table of millions of
 entries), and reading one is the costliest thing civicgraph does with input
-it does not control. The reader stops at these caps and says so.
+it does not control. The reader stops at these caps and says so; the API
+also reads an upload in a child process bounded by the memory and time
+below (:mod:`loaders.upload`), so that a bad file costs one answer and never
+the server.
 
 The caps are generous for real data: the 11-county synthetic city
 (``civicgraph scenario synthetic --counties 11``, the benchmark's workbook)
@@ -47,6 +50,24 @@ MAX_XLSX_PART_BYTES = 128 * MiB
 the styles) are read whole, a sheet is streamed."""
 
 
+MAX_UPLOAD_BYTES = 64 * MiB
+"""The largest upload the API takes."""
+
+MAX_UNPACKED_BYTES = 512 * MiB
+"""What the CSV files of an uploaded zip may unpack to, in all."""
+
+UPLOAD_MEMORY_BYTES = 3 * 1024 * MiB
+"""The address space of the process that reads an upload. Reading and
+validating the 11-county city takes under 500 MiB of memory."""
+
+UPLOAD_SECONDS = 600
+"""How long reading an upload may take (the 11-county city as ``.xlsx`` takes
+about 90 s on two busy cores)."""
+
+UPLOADS_AT_ONCE = 2
+"""Uploads read at the same time by one server process; others wait."""
+
+
 @dataclass(frozen=True)
 class Limit:
     """One cap, as the documentation lists it.
@@ -88,5 +109,14 @@ LIMITS = (
         _bytes(MAX_XLSX_PART_BYTES),
         "one part of an .xlsx other than a sheet (shared strings, styles), unpacked",
     ),
+    Limit("MAX_UPLOAD_BYTES", _bytes(MAX_UPLOAD_BYTES), "an upload to `POST /api/workbook`"),
+    Limit("MAX_UNPACKED_BYTES", _bytes(MAX_UNPACKED_BYTES), "the CSV files of an uploaded zip"),
+    Limit(
+        "UPLOAD_MEMORY_BYTES",
+        _bytes(UPLOAD_MEMORY_BYTES),
+        "memory (address space) of the process that reads an upload",
+    ),
+    Limit("UPLOAD_SECONDS", f"{UPLOAD_SECONDS} s", "time to read an upload"),
+    Limit("UPLOADS_AT_ONCE", f"{UPLOADS_AT_ONCE}", "uploads read at once by one server process"),
 )
 """Every cap, in the order docs/workbook.md lists them."""

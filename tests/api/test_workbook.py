@@ -17,7 +17,9 @@ from graph.connection import Graph
 from graph.errors import MAX_REPORTED_PROBLEMS
 from graph.introspect import delete_everything
 from loaders.export import export_workbook
-from tests.api.conftest import SMALL, Tokens, auth, graph_counts
+from tests.api.conftest import SMALL, Tokens, auth, graph_counts, load_small
+
+OFFICE_XLS = SMALL.parent / "small-office.xls"
 
 
 def _zip(folder: Path, prefix: str = "") -> bytes:
@@ -215,3 +217,43 @@ def test_a_rejected_workbook_lists_its_first_problems_and_counts_the_rest(
     assert len(body["problems"]) == MAX_REPORTED_PROBLEMS
     assert body["problem_count"] == 1500
     assert "(and 1499 more)" in body["detail"]
+
+
+def test_an_office_xls_is_loaded(client: TestClient, graph: Graph, tokens: Tokens) -> None:
+    load_small(graph)
+    loaded = graph_counts(graph)
+    delete_everything(graph)
+
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("小区信息.xls", OFFICE_XLS.read_bytes(), "application/vnd.ms-excel")},
+        headers=auth(tokens.admin),
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert graph_counts(graph) == loaded
+    assert answer.json()["warnings"][0].startswith("places: row 3 is the header")
+
+
+def test_gbk_csv_files_are_loaded_and_the_summary_says_so(
+    client: TestClient, graph: Graph, tokens: Tokens, tmp_path: Path
+) -> None:
+    load_small(graph)
+    loaded = graph_counts(graph)
+    delete_everything(graph)
+    folder = tmp_path / "gbk"
+    shutil.copytree(SMALL, folder)
+    for path in folder.glob("*.csv"):
+        text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+        path.write_bytes(text.encode("gb18030"))
+
+    answer = client.post(
+        "/api/workbook",
+        files={"file": ("gbk.zip", _zip(folder), "application/zip")},
+        headers=auth(tokens.admin),
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert graph_counts(graph) == loaded
+    warnings = answer.json()["warnings"]
+    assert len(warnings) == 1 and "read as GBK/GB18030" in warnings[0]

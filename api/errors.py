@@ -150,6 +150,7 @@ async def _civicgraph_error(request: Request, error: Exception) -> JSONResponse:
             {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
             for p in error.problems
         ]
+        extra["problem_count"] = error.count
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(error_body(name, detail, **extra), status, headers=headers)
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.tokens import Role
+from graph.errors import MAX_REPORTED_PROBLEMS
 from graph.schema import NeedKind, NeedStatus
 from graph.text import NAME_MAX_LENGTH, control_character_problem, normalize_line_ends
 
@@ -55,8 +56,11 @@ class ErrorPublic(BaseModel):
     detail: str = Field(description="what went wrong, for a person")
     problems: list[dict[str, Any]] | None = Field(
         default=None,
-        description="every problem: {file,row,column,message} for a rejected workbook, "
-        "{location,message} for an invalid request",
+        description="every problem: {file,row,column,message} for a rejected workbook "
+        f"(the first {MAX_REPORTED_PROBLEMS:,}), {{location,message}} for an invalid request",
+    )
+    problem_count: int | None = Field(
+        default=None, description="a rejected workbook: how many problems it has in all"
     )
 
 

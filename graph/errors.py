@@ -58,18 +58,39 @@ class Problem:
     column: str
     message: str
 
+    @property
+    def location(self) -> str:
+        """``file:row:column``, or the file alone for a problem of the whole file."""
+        if self.row == 0:
+            return self.file
+        return f"{self.file}:{self.row}:{self.column}"
+
     def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+        return f"{self.location}: {self.message}"
+
+
+MAX_REPORTED_PROBLEMS = 1000
+"""The problems a rejected workbook reports; the rest are counted. A file of
+junk rows has a problem in every cell, and a million of them help nobody."""
 
 
 class ValidationError(CivicGraphError):
-    """A workbook was rejected; every problem found is attached."""
+    """A workbook was rejected; the first problems found are attached.
+
+    Attributes:
+        problems: the first :data:`MAX_REPORTED_PROBLEMS` problems, in the order given.
+        count: how many problems there are in all.
+    """
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        count = len(problems)
+    def __init__(self, problems: list[Problem], *, unreported: int = 0) -> None:
+        """Args:
+        problems: the problems, in the order they are to be reported.
+        unreported: problems found beyond ``problems`` and not given.
+        """
+        self.problems = problems[:MAX_REPORTED_PROBLEMS]
+        self.count = len(problems) + unreported
         first = str(problems[0]) if problems else "no details"
-        more = f" (and {count - 1} more)" if count > 1 else ""
+        more = f" (and {self.count - 1} more)" if self.count > 1 else ""
         super().__init__(f"workbook rejected: {first}{more}")

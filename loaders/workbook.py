@@ -1,35 +1,54 @@
-"""Reading a workbook — a folder of CSV files or one ``.xlsx`` — into raw rows,
-and writing the empty template planners fill in.
+"""Reading a workbook — a folder of CSV files, or one ``.xlsx`` or ``.xls`` —
+into raw rows, and writing the empty template planners fill in.
 
-Reading maps each header to its canonical column (English or Chinese alias, see
-:mod:`loaders.workbook_format`), numbers rows as a spreadsheet shows them (the
-header is row 1), skips fully empty rows and the template's explanation row, and
-keeps every non-empty cell as the reader found it: text for CSV, text, numbers,
-booleans or dates for XLSX. It judges nothing about the values; that is
-:mod:`loaders.validate`'s job. Problems of form (a missing required column, an
-unknown column, a file that is not UTF-8, a corrupt ``.xlsx``, a path that does
-not exist) are recorded on the :class:`RawWorkbook` rather than raised, so that
-validation can report them together with everything else it finds.
+Reading finds each file's header row (row 1, or the first row under a title
+that names a known column), maps each header to its canonical column (English
+or Chinese alias, see :mod:`loaders.workbook_format`), numbers rows as the
+spreadsheet shows them, skips fully empty rows and the template's explanation
+row, and keeps every non-empty cell as the reader found it: text for CSV;
+text, numbers, booleans or dates for Excel files, merged cells filled from
+their top-left cell (:mod:`loaders.excel`). A CSV file that is not UTF-8 is
+read as GB18030, the encoding Excel saves "CSV" in on Chinese Windows, and the
+warnings say so. Files are read as streams, and each stops at the caps of
+:mod:`loaders.limits`, so that memory grows with the rows kept, never with
+what a file claims to hold.
+
+The reader judges nothing about the values; that is :mod:`loaders.validate`'s
+job. Problems of form (a missing required column, an unknown column, a file in
+an encoding it cannot tell, a corrupt Excel file, a path that does not exist, a
+file past a cap) are recorded on the :class:`RawWorkbook` rather than raised,
+so that validation can report them together with everything else it finds.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from graph.errors import Problem
 from graph.schema import ZH
+from loaders.excel import ExcelError, Rows, Sheet, xls_sheets, xlsx_sheets
+from loaders.limits import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_DATA_ROWS,
+    MAX_LINE_BYTES,
+    MAX_ROW_NUMBER,
+    MiB,
+)
 from loaders.workbook_format import (
     AUXILIARY_SHEETS,
     ENUMERATION_COLUMNS,
@@ -45,10 +64,11 @@ from loaders.workbook_format import (
 )
 
 CellValue = str | bool | int | float | date
-"""A non-empty cell as read: always ``str`` from CSV; from XLSX also a number,
-a boolean or a date (a ``datetime`` for date cells)."""
+"""A non-empty cell as read: always ``str`` from CSV; from Excel files also a
+number, a boolean or a date (a ``datetime`` for date cells)."""
 
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+XLS_SUFFIXES = frozenset({".xls"})
 
 _AUXILIARY_SHEETS = frozenset(normalize_header(name) for name in AUXILIARY_SHEETS)
 
@@ -58,7 +78,7 @@ class RawRow:
     """One non-empty data row.
 
     Attributes:
-        number: the spreadsheet row number (the header is row 1).
+        number: the spreadsheet row number (row 1 is the first row of the file).
         cells: canonical column name → value, for the non-empty cells of known columns.
     """
 
@@ -73,7 +93,7 @@ class RawFile:
     Attributes:
         spec: which workbook file this is.
         source: the name problems carry: ``places.csv`` for a CSV file, the sheet
-            name (``places``) for an ``.xlsx``.
+            name (``places``) for an Excel file.
         columns: the canonical columns the header names, in header order.
         rows: the non-empty data rows, in order.
     """
@@ -89,10 +109,11 @@ class RawWorkbook:
     """A workbook as read, before validation.
 
     Attributes:
-        path: the folder or ``.xlsx`` file read.
+        path: the folder or Excel file read.
         files: the files present, by canonical file name (``places.csv``).
         problems: problems of form found while reading.
-        warnings: things ignored that may be mistakes (an unknown ``.csv`` file).
+        warnings: what the reader ignored or guessed, which may be a mistake (an
+            unknown ``.csv`` file, a header below a title, a GB18030 file).
     """
 
     path: Path
@@ -102,15 +123,15 @@ class RawWorkbook:
 
 
 def read_workbook(path: Path | str) -> RawWorkbook:
-    """Read a workbook folder of CSV files or an ``.xlsx`` file.
+    """Read a workbook folder of CSV files, an ``.xlsx`` or an ``.xls`` file.
 
     Never raises for bad input: an unreadable path or file becomes a
     file-level :class:`~graph.errors.Problem` (row 0) on the result, which
     :func:`loaders.validate.validate` reports with all the others.
 
     Args:
-        path: a folder holding some of the ten ``.csv`` files, or an ``.xlsx``
-            whose sheets carry the same names without ``.csv``.
+        path: a folder holding some of the ten ``.csv`` files, or an Excel
+            file whose sheets carry the same names without ``.csv``.
 
     Returns:
         The files found, their rows, and any problems of form.
@@ -118,15 +139,16 @@ def read_workbook(path: Path | str) -> RawWorkbook:
     path = Path(path)
     if path.is_dir():
         return _read_folder(path)
-    if path.is_file() and path.suffix.lower() in XLSX_SUFFIXES:
-        return _read_xlsx(path)
+    suffix = path.suffix.lower()
+    if path.is_file() and suffix in XLSX_SUFFIXES:
+        return _read_excel(path, xlsx_sheets)
+    if path.is_file() and suffix in XLS_SUFFIXES:
+        return _read_excel(path, xls_sheets)
     workbook = RawWorkbook(path)
     if not path.exists():
         message = "no such file or folder"
-    elif path.suffix.lower() == ".xls":
-        message = "the old .xls format is not read; save the workbook as .xlsx"
     else:
-        message = "not a workbook: give a folder of .csv files or an .xlsx file"
+        message = "not a workbook: give a folder of .csv files, an .xlsx or an .xls file"
     workbook.problems.append(Problem(str(path), 0, "", message))
     return workbook
 
@@ -134,7 +156,7 @@ def read_workbook(path: Path | str) -> RawWorkbook:
 def cell_text(value: CellValue) -> str:
     """A cell as text: dates as ``YYYY-MM-DD``, integral numbers without ``.0``.
 
-    XLSX cells holding ids or phone numbers often arrive as numbers (``101``,
+    Excel cells holding ids or phone numbers often arrive as numbers (``101``,
     ``13800000000.0``); this gives back what the planner typed.
 
     Args:
@@ -155,6 +177,10 @@ def cell_text(value: CellValue) -> str:
 
 # --- CSV folders -------------------------------------------------------------
 
+_GB18030 = "gb18030"
+_UTF8 = "utf-8-sig"
+_CHUNK = 1 * MiB
+
 
 def _read_folder(folder: Path) -> RawWorkbook:
     workbook = RawWorkbook(folder)
@@ -164,6 +190,7 @@ def _read_folder(folder: Path) -> RawWorkbook:
         message = f"cannot list the folder: {error.strerror}"
         workbook.problems.append(Problem(str(folder), 0, "", message))
         return workbook
+    guessed: list[str] = []
     for entry in entries:
         if not entry.is_file() or entry.suffix.lower() != ".csv":
             continue
@@ -176,132 +203,160 @@ def _read_folder(folder: Path) -> RawWorkbook:
             message = f"{spec.name} is given twice, as {first} and {entry.name}; remove one"
             workbook.problems.append(Problem(entry.name, 0, "", message))
             continue
-        table = _csv_table(entry, workbook.problems)
-        if table is None:
+        encoding = _csv_encoding(entry, workbook.problems)
+        if encoding is None:
             continue
-        if not table:
+        if encoding == _GB18030:
+            guessed.append(entry.name)
+        raw_file = _read_csv(spec, entry, encoding, workbook)
+        if raw_file is None:
             workbook.warnings.append(f"{entry.name} is empty and was skipped")
             continue
-        workbook.files[spec.name] = _read_table(spec, entry.name, table, workbook.problems)
+        workbook.files[spec.name] = raw_file
+    if guessed:
+        workbook.warnings.append(
+            f"not UTF-8, read as GBK/GB18030 (Excel's 'CSV' on Chinese Windows): "
+            f"{', '.join(guessed)}; if a name reads wrong, save as 'CSV UTF-8 (逗号分隔)'"
+        )
     return workbook
 
 
-def _csv_table(path: Path, problems: list[Problem]) -> list[list[str]] | None:
-    """The records of one CSV file, or ``None`` (and a problem) when unreadable."""
+def _csv_encoding(path: Path, problems: list[Problem]) -> str | None:
+    """The encoding to read a CSV file in: UTF-8 (with or without BOM) when
+    its bytes are UTF-8, else GB18030 (a superset of GBK) when they are that;
+    ``None`` (and a problem) otherwise, or when a line is too long to be a
+    spreadsheet's row."""
+    # Excel offers "Unicode text" (UTF-16) too, a common mistake: the message
+    # says how to fix it.
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                message = "the file is UTF-16; save it as 'CSV UTF-8 (逗号分隔)'"
+                problems.append(Problem(path.name, 0, "", message))
+                return None
+            handle.seek(0)
+            utf8_error, longest_line = _scan(handle, _UTF8)
+            if longest_line > MAX_LINE_BYTES:
+                message = (
+                    f"a line is longer than {MAX_LINE_BYTES:,} bytes: not a spreadsheet "
+                    "saved as CSV; the file was not read"
+                )
+                problems.append(Problem(path.name, 0, "", message))
+                return None
+            if utf8_error is None:
+                return _UTF8
+            handle.seek(0)
+            if _scan(handle, _GB18030)[0] is None:
+                return _GB18030
     except OSError as error:
         problems.append(Problem(path.name, 0, "", f"cannot read the file: {error.strerror}"))
         return None
-    text = _decode(path.name, data, problems)
-    if text is None:
-        return None
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        problems.append(Problem(path.name, 0, "", f"not a readable CSV file: {error}"))
-        return None
+    message = (
+        f"not UTF-8 text, nor GBK/GB18030: byte {utf8_error:,} cannot be decoded; "
+        "save the file as 'CSV UTF-8 (逗号分隔)'"
+    )
+    problems.append(Problem(path.name, 0, "", message))
+    return None
 
 
-def _decode(name: str, data: bytes, problems: list[Problem]) -> str | None:
-    # Excel offers "Unicode text" (UTF-16) and, on Chinese Windows, plain "CSV"
-    # in GBK; both are common mistakes, so the message says how to fix them.
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.append(
-            Problem(name, 0, "", "the file is UTF-16; save it as 'CSV UTF-8 (逗号分隔)'")
-        )
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        hint = ""
+def _scan(handle: BinaryIO, encoding: str) -> tuple[int | None, int]:
+    """Where the bytes stop being text in ``encoding`` (``None`` if they never
+    do), and the longest line, in bytes; a chunk at a time."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    line = longest = 0
+    while True:
+        chunk = handle.read(_CHUNK)
+        held = len(decoder.getstate()[0])
         try:
-            data.decode("gb18030")
-            hint = " (it looks like GBK/GB18030)"
-        except UnicodeDecodeError:
-            pass
-        message = (
-            f"not UTF-8 text{hint}: byte {error.start} cannot be decoded; "
-            "save the file as 'CSV UTF-8 (逗号分隔)'"
-        )
-        problems.append(Problem(name, 0, "", message))
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            return offset - held + error.start, max(longest, line)
+        if not chunk:
+            return None, max(longest, line)
+        # A line that never ends would be read whole into memory by csv.
+        pieces = chunk.replace(b"\r", b"\n").split(b"\n")
+        if len(pieces) == 1:
+            line += len(chunk)
+        else:
+            longest = max(longest, line + len(pieces[0]), *map(len, pieces[1:-1]))
+            line = len(pieces[-1])
+        offset += len(chunk)
+
+
+def _read_csv(
+    spec: WorkbookFile, path: Path, encoding: str, workbook: RawWorkbook
+) -> RawFile | None:
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            return _read_table(spec, path.name, _csv_rows(path.name, handle, workbook), workbook)
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror}"
+        workbook.problems.append(Problem(path.name, 0, "", message))
         return None
 
 
-# --- XLSX workbooks ----------------------------------------------------------
+def _csv_rows(name: str, handle: TextIO, workbook: RawWorkbook) -> Rows:
+    """The records of a CSV file, numbered from 1; a record that cannot be
+    read ends the file with a problem."""
+    number = 0
+    try:
+        for number, record in enumerate(csv.reader(handle), start=1):
+            yield number, record
+    except (csv.Error, OSError, UnicodeDecodeError) as error:
+        message = f"not a readable CSV file: {error} (row {number + 1:,})"
+        workbook.problems.append(Problem(name, 0, "", message))
 
 
-def _read_xlsx(path: Path) -> RawWorkbook:
+# --- Excel files -------------------------------------------------------------
+
+
+def _read_excel(path: Path, sheets_of: Callable[[Path], Iterator[Sheet]]) -> RawWorkbook:
     workbook = RawWorkbook(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:
-        # openpyxl reports a damaged file through many unrelated exception
-        # types (zip, XML, KeyError, ValueError …); all mean the same to a user.
-        message = f"cannot open the workbook: {_describe(error)}"
-        workbook.problems.append(Problem(path.name, 0, "", message))
-        return workbook
-    try:
-        for sheet_name in book.sheetnames:
-            sheet = book[sheet_name]
-            if not isinstance(sheet, ReadOnlyWorksheet):
-                continue
-            spec = file_for_name(sheet_name)
+        for sheet in sheets_of(path):
+            spec = file_for_name(sheet.name)
             if spec is None:
-                if normalize_header(sheet_name) not in _AUXILIARY_SHEETS:
-                    workbook.warnings.append(_ignored_name_warning(sheet_name, ""))
+                if normalize_header(sheet.name) not in _AUXILIARY_SHEETS:
+                    workbook.warnings.append(_ignored_name_warning(sheet.name, ""))
                 continue
             if spec.name in workbook.files:
                 first = workbook.files[spec.name].source
-                message = f"{spec.sheet} is given twice, as sheets {first} and {sheet_name}"
-                workbook.problems.append(Problem(sheet_name, 0, "", message))
+                message = f"{spec.sheet} is given twice, as sheets {first} and {sheet.name}"
+                workbook.problems.append(Problem(sheet.name, 0, "", message))
                 continue
+            if sheet.problem is not None:
+                workbook.problems.append(Problem(sheet.name, 0, "", sheet.problem))
             try:
-                table = _sheet_rows(sheet)
-            except Exception as error:
-                message = f"cannot read the sheet: {_describe(error)}"
-                workbook.problems.append(Problem(sheet_name, 0, "", message))
+                raw_file = _read_table(spec, sheet.name, sheet.rows, workbook)
+            except ExcelError as error:
+                workbook.problems.append(Problem(sheet.name, 0, "", str(error)))
                 continue
-            if not table:
-                workbook.warnings.append(f"sheet {sheet_name} is empty and was skipped")
+            if raw_file is None:
+                workbook.warnings.append(f"sheet {sheet.name} is empty and was skipped")
                 continue
-            workbook.files[spec.name] = _read_table(spec, sheet_name, table, workbook.problems)
-    finally:
-        book.close()
+            workbook.files[spec.name] = raw_file
+    except ExcelError as error:
+        workbook.problems.append(Problem(path.name, 0, "", str(error)))
     return workbook
-
-
-def _sheet_rows(sheet: ReadOnlyWorksheet) -> list[list[object]]:
-    # The size recorded in the file is unreliable when other tools wrote it;
-    # without it openpyxl reads to the real end and fills skipped rows with
-    # empty ones, which keeps the row numbering right.
-    sheet.reset_dimensions()
-    table: list[list[object]] = []
-    for values in sheet.values:
-        table.append(list(values))
-    # Trailing empty rows are formatting, not data.
-    while table and all(_is_blank(value) for value in table[-1]):
-        table.pop()
-    return table
-
-
-def _describe(error: Exception) -> str:
-    text = str(error).strip()
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 # --- tables of cells ---------------------------------------------------------
 
 
 def _read_table(
-    spec: WorkbookFile,
-    source: str,
-    table: Sequence[Sequence[object]],
-    problems: list[Problem],
-) -> RawFile:
-    """Map the header of one table to canonical columns and collect its rows."""
-    header = [_normalize_cell(value) for value in table[0]]
+    spec: WorkbookFile, source: str, rows: Rows, workbook: RawWorkbook
+) -> RawFile | None:
+    """Find the header of one table, map it to canonical columns and collect
+    its rows, up to the caps; ``None`` for a table with no non-empty row."""
+    problems = workbook.problems
     aliases = spec.header_index()
+    found = _find_header(aliases, rows)
+    if found is None:
+        return None
+    (header_number, header), above, rows = found
+    if header_number != 1:
+        workbook.warnings.append(_header_warning(source, header_number, above))
     column_at: dict[int, str] = {}
     header_text_of: dict[str, str] = {}
     for index, value in enumerate(header):
@@ -311,35 +366,45 @@ def _read_table(
         canonical = aliases.get(normalize_header(text))
         if canonical is None:
             expected = ", ".join(f"{column.name} ({column.zh})" for column in spec.columns)
-            problems.append(
-                Problem(source, 1, text, f"unknown column {text!r}; expected one of: {expected}")
-            )
+            message = f"unknown column {text!r}; expected one of: {expected}"
+            problems.append(Problem(source, header_number, text, message))
         elif canonical in header_text_of:
             first = header_text_of[canonical]
             message = f"column {canonical} is given twice, as {first!r} and {text!r}"
-            problems.append(Problem(source, 1, canonical, message))
+            problems.append(Problem(source, header_number, canonical, message))
         else:
             column_at[index] = canonical
             header_text_of[canonical] = text
     for column in spec.columns:
         if column.required and column.name not in header_text_of:
             message = f"missing required column {column.name} ({column.zh})"
-            problems.append(Problem(source, 1, column.name, message))
+            problems.append(Problem(source, header_number, column.name, message))
 
-    rows: list[RawRow] = []
+    kept: list[RawRow] = []
     reported_headerless: set[int] = set()
     width = len(header)
     headed = [value is not None for value in header]
-    for number, values in enumerate(table[1:], start=2):
+    row_count = cell_count = 0
+    beyond_columns = False
+    for number, values in rows:
+        if number > MAX_ROW_NUMBER:
+            message = f"rows after row {MAX_ROW_NUMBER:,}, Excel's last, were not read"
+            problems.append(Problem(source, 0, "", message))
+            break
         cells: dict[str, CellValue] = {}
         headerless: list[tuple[int, CellValue]] = []
         blank = True
         for index, raw_value in enumerate(values):
+            if raw_value is None:
+                continue
             if type(raw_value) is str:
                 cell: CellValue | None = raw_value.strip() or None
             else:
                 cell = _normalize_cell(raw_value)
             if cell is None:
+                continue
+            if index >= MAX_COLUMNS:
+                beyond_columns = True
                 continue
             blank = False
             if index < width and headed[index]:
@@ -350,7 +415,7 @@ def _read_table(
                 headerless.append((index, cell))
         if blank:
             continue
-        if number == 2:
+        if number == header_number + 1:
             normalized = (_normalize_cell(value) for value in values)
             if _is_explanation_row(value for value in normalized if value is not None):
                 continue
@@ -360,9 +425,70 @@ def _read_table(
                 letter = get_column_letter(index + 1)
                 message = f"value {cell_text(cell)!r} in column {letter}, which has no header"
                 problems.append(Problem(source, number, "", message))
-        rows.append(RawRow(number, cells))
+        row_count += 1
+        cell_count += len(cells)
+        if headerless:
+            cell_count += len(headerless)
+        if row_count > MAX_DATA_ROWS or cell_count > MAX_CELLS:
+            problems.append(Problem(source, 0, "", _too_many_message(row_count, number)))
+            break
+        kept.append(RawRow(number, cells))
+    if beyond_columns:
+        last = get_column_letter(MAX_COLUMNS)
+        message = f"values after column {last} were not read: a file has at most {MAX_COLUMNS}"
+        problems.append(Problem(source, 0, "", message))
     columns = tuple(column_at[index] for index in sorted(column_at))
-    return RawFile(spec, source, columns, rows)
+    return RawFile(spec, source, columns, kept)
+
+
+_Numbered = tuple[int, list["CellValue | None"]]
+
+
+def _find_header(
+    aliases: dict[str, str], rows: Rows
+) -> tuple[_Numbered, list[_Numbered], Rows] | None:
+    """The header row, the non-empty rows above it, and the rows after it.
+
+    The header is the first row with a cell that names a known column (so a
+    title above it, as government sheets have, is passed over), looked for
+    in the first :data:`~loaders.limits.HEADER_SEARCH_ROWS` non-empty rows;
+    failing that, the first non-empty row, whose unknown columns are then
+    reported.
+    """
+    looked: list[_Numbered] = []
+    for number, values in rows:
+        cells = [_normalize_cell(value) for value in values[:MAX_COLUMNS]]
+        if all(cell is None for cell in cells):
+            continue
+        if any(cell is not None and normalize_header(cell_text(cell)) in aliases for cell in cells):
+            return (number, cells), looked, rows
+        looked.append((number, cells))
+        if len(looked) == HEADER_SEARCH_ROWS:
+            break
+    if not looked:
+        return None
+    return looked[0], [], chain(looked[1:], rows)
+
+
+def _header_warning(source: str, number: int, above: Sequence[_Numbered]) -> str:
+    text = f"{source}: row {number} is the header (第 {number} 行为表头)"
+    if not above:
+        return f"{text}; the blank rows above it were skipped"
+    first = next(cell for cell in above[0][1] if cell is not None)
+    title = cell_text(first)
+    title = title if len(title) <= 60 else f"{title[:60]}…"
+    return f"{text}; the {len(above)} row(s) above it were skipped, the first reading {title!r}"
+
+
+def _too_many_message(rows: int, number: int) -> str:
+    if rows > MAX_DATA_ROWS:
+        what = f"more than {MAX_DATA_ROWS:,} rows of data"
+    else:
+        what = f"more than {MAX_CELLS:,} filled cells"
+    return (
+        f"{what}: row {number:,} and those after it were not read; "
+        "split the file into several workbooks (请拆分为多个工作簿)"
+    )
 
 
 def _normalize_cell(value: object) -> CellValue | None:
@@ -377,10 +503,6 @@ def _normalize_cell(value: object) -> CellValue | None:
     if isinstance(value, time | timedelta):
         return str(value)
     return str(value).strip() or None
-
-
-def _is_blank(value: object) -> bool:
-    return _normalize_cell(value) is None
 
 
 def _is_explanation_row(cells: Iterable[CellValue]) -> bool:

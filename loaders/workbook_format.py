@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from graph.errors import MAX_REPORTED_PROBLEMS
 from graph.schema import (
     ZH,
     FacilityKind,
@@ -30,6 +31,7 @@ from graph.schema import (
     Post,
     ProjectStatus,
 )
+from loaders.limits import LIMITS
 
 EXPLANATION_MARKER = "※"
 """Every cell of the template's explanation row (row 2) starts with this mark;
@@ -755,4 +757,33 @@ def reference_markdown() -> str:
     true_words = ", ".join(sorted(TRUE_WORDS))
     false_words = ", ".join(sorted(FALSE_WORDS))
     lines += ["", f"Booleans: true is any of {true_words}; false is any of {false_words}.", ""]
+    lines += _READING.split("\n")
+    lines += ["| limit | value | caps |", "|---|---|---|"]
+    lines += [f"| `{limit.name}` | {limit.value} | {limit.meaning} |" for limit in LIMITS]
+    lines.append("")
     return "\n".join(lines)
+
+
+_READING = f"""## Files as offices save them
+
+- **CSV** in UTF-8, with or without BOM, or in GBK/GB18030, which is what
+  Excel's plain "CSV (逗号分隔)" is on Chinese Windows: a file whose bytes are not
+  UTF-8 is read as GB18030, and the load's warnings name it. UTF-16 ("Unicode
+  text") is refused with a hint.
+- **Excel**: `.xlsx` and `.xlsm`, and `.xls` (Excel 97–2003). A merged cell
+  (a community's id merged down the rows of its areas) fills every cell it
+  covers, in rows that hold something else.
+- **A title above the header** (`XX社区小区信息表（2026年11月）`) and blank rows are
+  skipped: the header is the first row with a cell that names a known column
+  or alias. The warnings say which row was taken, and every problem names
+  the row as the spreadsheet shows it.
+
+## Limits
+
+A workbook is read as a stream and stops at these caps (`loaders/limits.py`),
+which leave room for five times the 11-county synthetic city of the
+benchmark (345,171 rows; at most 99,440 in a file). A file past a cap is
+refused with a problem that says so; the API answers an upload past its size
+or memory limits with 413. A rejected workbook lists its first
+{MAX_REPORTED_PROBLEMS:,} problems and counts the rest.
+"""

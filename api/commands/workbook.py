@@ -47,6 +47,7 @@ def _problems_json(error: ValidationError) -> dict[str, Any]:
             {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
             for p in error.problems
         ],
+        "problem_count": error.count,
     }
 
 
@@ -56,9 +57,11 @@ def _report_rejection(error: ValidationError, json_output: bool) -> None:
     else:
         for problem in error.problems:
             sys.stderr.write(f"{problem}\n")
-        count = len(error.problems)
+        listed = len(error.problems)
+        shown = f" (the first {listed:,} listed)" if listed < error.count else ""
         sys.stderr.write(
-            f"civicgraph: workbook rejected: {count} problem(s); nothing was written\n"
+            f"civicgraph: workbook rejected: {error.count:,} problem(s){shown}; "
+            "nothing was written\n"
         )
     raise typer.Exit(error.exit_code)
 

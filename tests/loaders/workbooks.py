@@ -8,7 +8,9 @@ test names the same ``file:row:column`` it expects in the problem.
 from __future__ import annotations
 
 import csv
+import io
 import shutil
+import zipfile
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -141,3 +143,121 @@ def _typed(column: str, value: str) -> object:
     if column == "phone":
         return int(value)
     return value
+
+
+OFFICE_TITLE = "XX社区{sheet}信息表（2026年11月）"
+"""The title a county office puts above a sheet's header."""
+
+MERGED_COLUMNS = frozenset({"parent_id", "place_id"})
+"""Columns in which an office merges a run of equal values down the rows."""
+
+
+def office_xlsx(folder: Path, target: Path) -> Path:
+    """Write the CSV files of ``folder`` as an ``.xlsx`` laid out as county
+    offices lay out their sheets, with openpyxl (which merges as Excel does).
+
+    Each sheet opens with a title merged across the columns and a blank row,
+    so the header is row 3 and a CSV row ``n`` is row ``n + 2``. In the
+    :data:`MERGED_COLUMNS`, each run of equal values in consecutive rows (a
+    community's id down its residential areas) is one merged cell: only its
+    top cell keeps the value, as when a planner merges cells in Excel. Cells
+    are typed as in :func:`folder_to_xlsx`.
+    """
+    book = openpyxl.Workbook()
+    default_sheet = book.active
+    assert default_sheet is not None
+    book.remove(default_sheet)
+    for spec in FILES:
+        if not (folder / spec.name).exists():
+            continue
+        table = read_table(folder, spec.name)
+        header, rows = table[0], table[1:]
+        sheet = book.create_sheet(spec.sheet)
+        sheet.append([OFFICE_TITLE.format(sheet=spec.zh)])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        sheet.append([])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_typed(column, value) for column, value in zip(header, row, strict=True)])
+        for index, column in enumerate(header, start=1):
+            if column not in MERGED_COLUMNS:
+                continue
+            values = [row[index - 1] for row in rows]
+            start = 0
+            for end in range(1, len(values) + 1):
+                if end == len(values) or values[end] != values[start]:
+                    if values[start] and end - start > 1:
+                        sheet.merge_cells(
+                            start_row=start + 4,
+                            start_column=index,
+                            end_row=end + 3,
+                            end_column=index,
+                        )
+                    start = end
+    book.save(target)
+    return target
+
+
+SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+"""How a hand-written sheet's XML begins."""
+
+
+def minimal_xlsx(sheet: bytes, shared_strings: bytes | None = None) -> bytes:
+    """A minimal ``.xlsx`` written by hand, as a crafted file would be: one sheet
+    ``places`` of the given XML, and optionally a shared-strings table."""
+    types = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        b'<Default Extension="rels" '
+        b'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        b'<Default Extension="xml" ContentType="application/xml"/>'
+        b'<Override PartName="/xl/workbook.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        + (
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            if shared_strings is not None
+            else b""
+        )
+        + b"</Types>"
+    )
+    relationships = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    book = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        b'<sheets><sheet name="places" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    book_relationships = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        + (
+            b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            if shared_strings is not None
+            else b""
+        )
+        + b"</Relationships>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", relationships)
+        archive.writestr("xl/workbook.xml", book)
+        archive.writestr("xl/_rels/workbook.xml.rels", book_relationships)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared_strings is not None:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
+    return buffer.getvalue()

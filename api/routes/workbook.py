@@ -15,6 +15,7 @@ from api.deps import AdminToken, GraphDep
 from api.errors import BadRequestError, ForbiddenError, PayloadTooLargeError
 from api.models import ErrorPublic, WorkbookLoadPublic
 from api.routes.common import AUTH_RESPONSES, BAD_REQUEST
+from api.services.workbook import workbook_load_public
 from loaders.load import load_workbook
 
 router = APIRouter(
@@ -132,6 +133,5 @@ def upload_workbook(
         received = folder / "upload"
         _save(file, received)
         workbook = unpack_upload(received, file.filename or "upload", folder)
-        report = load_workbook(graph, workbook, replace=replace).to_json()
-    report["path"] = file.filename or "upload"
-    return WorkbookLoadPublic(**report)
+        report = load_workbook(graph, workbook, replace=replace)
+    return workbook_load_public(report, path=file.filename or "upload")

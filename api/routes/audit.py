@@ -121,5 +121,11 @@ def scorecard(
     """Per community the coverage ratios (areas with a branch, grids with a
     worker …) and the audit's findings per rule, rolled up per street and
     county; a page of the communities, every street and county."""
-    filters = AuditFilters(None, community_id, street_id, as_of, sla_days, min_places)
+    filters = AuditFilters(
+        community_id=community_id,
+        street_id=street_id,
+        as_of=as_of,
+        sla_days=sla_days,
+        min_places=min_places,
+    )
     return audit_service.scorecard_page(graph, token, filters, page)

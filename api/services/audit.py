@@ -6,7 +6,7 @@ report (:func:`audit_html`); and the scorecard built on the whole audit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from api.deps import PageParams, masked, scoped_area
@@ -108,15 +108,7 @@ def scorecard_page(
 ) -> ScorecardPublic:
     """The scorecard of the whole audit (``filters.rules`` is not used): a
     page of its communities, every street and county."""
-    whole = AuditFilters(
-        None,
-        filters.community_id,
-        filters.street_id,
-        filters.as_of,
-        filters.sla_days,
-        filters.min_places,
-    )
-    card = scorecard_from(graph, audit_report(graph, token, whole))
+    card = scorecard_from(graph, audit_report(graph, token, replace(filters, rules=None)))
     return scorecard_public(card, page)
 
 

@@ -183,3 +183,26 @@ def test_kpi(client: TestClient, tokens: Tokens, cli: dict[tuple[str, ...], Docu
     assert (
         cli[("kpi", "--community", "C01", "--from", "2024-05-01", "--to", "2024-05-31")] == window
     )
+
+
+def test_the_need_command_reads_as_text(small: Graph) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "need", "N02"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1号楼电梯频繁故障" in done.stdout and "PJ01" in done.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "api.cli", "need", "N99", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert missing.returncode != 0 and missing.stdout == ""
+    assert missing.stderr.strip().splitlines() == ["civicgraph: error: need not found: N99"]

@@ -69,8 +69,6 @@ def audit_filters(
 
 Filters = Annotated[AuditFilters, Depends(audit_filters)]
 
-AUDIT_CSV_FILENAME = "audit.csv"
-
 
 @router.get(
     "/audit",
@@ -98,7 +96,7 @@ def audit(
     Excel), HTML the printable report."""
     if format == "csv":
         text = audit_service.audit_csv(graph, token, filters)
-        return csv_response(text, AUDIT_CSV_FILENAME)
+        return csv_response(text, audit_service.CSV_FILENAME)
     if format == "html":
         nonce = csp_nonce(request.state)
         return HTMLResponse(audit_service.audit_html(graph, token, filters, nonce))

@@ -60,8 +60,6 @@ SEARCH_LIMIT = 30
 COMMUNITY_PAGE_URL = "/explore?community={id}"
 """Where an overview's community links lead on the site."""
 
-AUDIT_CSV_FILENAME = "audit.csv"
-
 
 def _filters(
     rule: str | None, community: str | None, street: str | None, as_of: date | None
@@ -225,7 +223,7 @@ def audit_csv_page(
         text = audit_service.audit_csv(graph, token, _filters(rule, community, street, as_of))
     except CivicGraphError as error:
         return _error_page(request, error, token, "/audit")
-    return csv_response(text, AUDIT_CSV_FILENAME)
+    return csv_response(text, audit_service.CSV_FILENAME)
 
 
 # A need

@@ -42,6 +42,9 @@ from queries.masking import mask_report
 from queries.report import render_html
 from queries.scorecard import MEASURES, Ratio, Scorecard, ScorecardRow, scorecard_from
 
+CSV_FILENAME = "audit.csv"
+"""The name an audit's CSV is downloaded as."""
+
 
 @dataclass(frozen=True)
 class AuditFilters:

@@ -3,22 +3,39 @@ the full-stack FastAPI template: ``NeedCreate`` / ``NeedUpdate`` in,
 ``NeedPublic`` out, ``…sPublic`` for a page of a list (``items``, ``total``,
 ``offset``, ``limit``).
 
-Reports whose rows are already JSON-shaped by :mod:`queries` (the scorecard,
-the KPIs, a candidate's details) keep those rows as objects, documented by
-their query module; everything a client sends is typed field by field.
+These are also what ``civicgraph … --json`` prints (``model_dump(mode="json")``),
+so that the OpenAPI document, the command line's JSON and DESIGN.md's JSON
+shapes are one thing. Where the API pages a list, the command line prints it
+whole under DESIGN's name for it: ``CandidatesPublic`` (a page, in ``items``)
+and ``CandidatesDocument`` (every candidate, in ``candidates``) share every
+other field through ``CandidatesBase``, and their items are the same model.
+The same goes for the audit (each rule's ``findings``), the scorecard
+(``communities``), the assignment (``assignments``) and the projects
+(``projects``).
+
+Every answer is typed field by field; the one open-ended map is a node's or
+relationship's properties (:data:`PropertyValue`). The models are built from
+the query layer's records in one place each, in :mod:`api.services`; a need
+is :class:`queries.needs.NeedRecord` itself (:class:`NeedPublic`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, RootModel
 
 from api.tokens import Role
 from graph.errors import MAX_REPORTED_PROBLEMS
 from graph.schema import NeedKind, NeedStatus
 from graph.text import NAME_MAX_LENGTH, control_character_problem, normalize_line_ends
+from queries.audit import Severity
+from queries.matching import CategoryMatch, ResourceKind
+from queries.needs import NeedRecord
+from queries.route import Missing, RouteLevel
+from queries.scorecard import Level
+from queries.seed_facts import Comparison
 
 
 def plain_text(value: str) -> str:
@@ -44,6 +61,36 @@ IdText = Annotated[PlainText, Field(min_length=1, max_length=200)]
 NameText = Annotated[PlainText, Field(min_length=1, max_length=NAME_MAX_LENGTH)]
 """A name or a title."""
 
+# Graph properties are open-ended: a workbook's columns and the loaders decide
+# which a node has, and a client reads them all. What they can hold is not:
+# Neo4j stores a scalar or a list of scalars of one type (never a map), and
+# queries.nodes.plain turns its dates and times into ISO strings; a masked
+# property may be null. So a property value is typed exactly that, not Any.
+PropertyScalar = str | bool | int | float
+"""One stored value."""
+
+PropertyValue = PropertyScalar | list[str] | list[bool] | list[int] | list[float] | None
+"""A node's or relationship's property as JSON: a scalar, a list of one type, or null."""
+
+
+# --- errors ---------------------------------------------------------------------
+
+
+class WorkbookProblemPublic(BaseModel):
+    """One problem of a rejected workbook, located as a spreadsheet shows it."""
+
+    file: str = Field(description="the file or sheet, e.g. places.csv")
+    row: int = Field(description="the spreadsheet row (the header is row 1); 0: the whole file")
+    column: str = Field(description="the canonical column; empty: the whole row or file")
+    message: str
+
+
+class RequestProblemPublic(BaseModel):
+    """One problem of an invalid request."""
+
+    location: str = Field(description="where: query.limit, body.title …")
+    message: str
+
 
 class ErrorPublic(BaseModel):
     """Every error answer."""
@@ -54,10 +101,10 @@ class ErrorPublic(BaseModel):
 
     error: str = Field(description="a short machine-readable name: not_found, conflict …")
     detail: str = Field(description="what went wrong, for a person")
-    problems: list[dict[str, Any]] | None = Field(
+    problems: list[WorkbookProblemPublic] | list[RequestProblemPublic] | None = Field(
         default=None,
-        description="every problem: {file,row,column,message} for a rejected workbook "
-        f"(the first {MAX_REPORTED_PROBLEMS:,}), {{location,message}} for an invalid request",
+        description="every problem: of a rejected workbook "
+        f"(the first {MAX_REPORTED_PROBLEMS:,}), or of an invalid request",
     )
     problem_count: int | None = Field(
         default=None, description="a rejected workbook: how many problems it has in all"
@@ -89,15 +136,66 @@ class HealthPublic(BaseModel):
     neo4j_version: str
 
 
+Counts = dict[str, int]
+"""Key (a kind, level, post, status …) → how many."""
+
+
+class CountyStatsPublic(BaseModel):
+    """One county's counts, group by group (:data:`queries.stats.GROUP_TITLES`)."""
+
+    # A group the query adds must be added here too: forbidding the unknown
+    # makes that fail loudly rather than vanish from the answer.
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    place: Counts = Field(default_factory=dict, description="places by kind")
+    tag: Counts = Field(default_factory=dict, description="residential-area tags")
+    party_org_level: Counts = Field(default_factory=dict, description="party orgs by level")
+    organization_kind: Counts = Field(default_factory=dict, description="organizations by kind")
+    two_new_with_fallback: Counts = Field(
+        default_factory=dict, description="two-new organizations a party org falls back for"
+    )
+    post: Counts = Field(default_factory=dict, description="posts held")
+    community_with_post: Counts = Field(
+        default_factory=dict, description="communities with at least one holder of the post"
+    )
+    facility_kind: Counts = Field(default_factory=dict, description="facilities by kind")
+    project_status: Counts = Field(default_factory=dict, description="projects by status")
+    need_kind: Counts = Field(default_factory=dict, description="needs by kind")
+    need_status: Counts = Field(default_factory=dict, description="needs by status")
+    satisfaction: Counts = Field(default_factory=dict, description="ratings 1–5")
+    resolved_by_provider: Counts = Field(
+        default_factory=dict, description="resolved needs by the kind of their provider"
+    )
+
+
 class StatsPublic(BaseModel):
     """Counts of the graph (``civicgraph stats``), or of the caller's scope."""
 
     scope_id: str | None = Field(description="the token's scope; counts are within it")
-    labels: dict[str, int] = Field(description="nodes per label")
-    counties: list[dict[str, Any]] = Field(
-        description="per county: counts by group (place kind, party-org level, post …); "
-        "empty for a scoped token"
+    labels: Counts = Field(description="nodes per label")
+    counties: list[CountyStatsPublic] = Field(
+        description="per county: counts by group; empty for a scoped token"
     )
+
+
+class SeedCheckPublic(BaseModel):
+    """A figure of the seed article, expected and found (``stats --seed-check``)."""
+
+    county: str
+    title_zh: str
+    title_en: str
+    comparison: Comparison
+    expected: float
+    found: float | None = Field(description="null when the county is not loaded")
+    holds: bool | None = Field(description="null for figures only reported")
+
+
+class SeedCheckedStatsPublic(StatsPublic):
+    """``civicgraph stats --seed-check --json``: the counts and the seed figures."""
+
+    seed_check: list[SeedCheckPublic]
 
 
 # --- nodes and search -----------------------------------------------------------
@@ -108,7 +206,9 @@ class NeighbourPublic(BaseModel):
 
     direction: Literal["out", "in"]
     type: str = Field(description="the relationship type, e.g. PART_OF, HOLDS")
-    properties: dict[str, Any] = Field(description="the relationship's properties (post, since …)")
+    properties: dict[str, PropertyValue] = Field(
+        description="the relationship's properties (post, since …)"
+    )
     id: str
     name: str | None
     labels: list[str]
@@ -154,7 +254,7 @@ class NodePublic(BaseModel):
     id: str
     name: str | None
     labels: list[str]
-    properties: dict[str, Any]
+    properties: dict[str, PropertyValue] = Field(description="the node's properties, as stored")
     neighbours: NeighboursPublic
 
 
@@ -182,64 +282,181 @@ class AuditRulePublic(BaseModel):
 
     id: str = Field(examples=["G01"])
     name: str = Field(examples=["area_without_branch"])
-    severity: Literal["high", "medium", "low"]
+    severity: Severity
     title_zh: str
     title_en: str
     count: int
 
 
 class FindingPublic(BaseModel):
-    """One audit finding."""
+    """One audit finding (DESIGN's ``findings`` entry)."""
 
-    rule_id: str
-    node_id: str
+    node_id: str = Field(description="the node found (for G12, the community)")
     name: str | None
-    kind: str | None
-    community_id: str | None
-    detail: str
+    kind: str | None = Field(description="a place kind, party-org level, person, need …")
+    community_id: str | None = Field(description="the community it lies in, if one")
+    detail: str = Field(description="what exactly is wrong")
 
 
-class AuditPublic(PagePublic):
+class AuditFindingPublic(FindingPublic):
+    """A finding in the API's one list of them, with its rule."""
+
+    rule_id: str = Field(examples=["G05"])
+
+
+class AuditRuleFindingsPublic(AuditRulePublic):
+    """A rule with all its findings (``civicgraph audit --json``)."""
+
+    findings: list[FindingPublic]
+
+
+class AuditBase(BaseModel):
+    """How an audit was run."""
+
+    as_of: date = Field(description="the day G14 measured needs' ages at")
+    sla_days: int = Field(description="G14's limit")
+    min_places: int = Field(description="G19's threshold")
+    community_id: str | None = Field(description="the community it was limited to")
+    street_id: str | None = Field(description="the street it was limited to")
+
+
+class AuditPublic(AuditBase, PagePublic):
     """The audit: every rule with its count, and a page of the findings."""
 
-    as_of: date
-    sla_days: int
-    min_places: int
-    community_id: str | None
-    street_id: str | None
     rules: list[AuditRulePublic]
-    items: list[FindingPublic]
+    items: list[AuditFindingPublic]
 
 
-class ScorecardPublic(PagePublic):
-    """The community scorecard: a page of communities, with every street and
-    county (rows as :meth:`queries.scorecard.ScorecardRow.to_json`)."""
+class AuditDocument(AuditBase):
+    """The audit whole (``civicgraph audit --json``): DESIGN's ``rules``, each
+    with its ``findings``."""
+
+    total: int = Field(description="findings of every rule")
+    rules: list[AuditRuleFindingsPublic]
+
+
+class RatioPublic(BaseModel):
+    """A numerator over a denominator."""
+
+    numerator: int
+    denominator: int
+    ratio: float | None = Field(description="rounded to 4 places; null when nothing to count")
+
+
+class MeasurePublic(BaseModel):
+    """One ratio of the scorecard: a column."""
+
+    key: str = Field(examples=["areas_with_branch"])
+    title_zh: str
+    title_en: str
+    rule: str = Field(description="the audit rule whose findings fall short", examples=["G01"])
+
+
+class ScorecardRulePublic(BaseModel):
+    """An audit rule whose findings the scorecard counts."""
+
+    id: str
+    name: str
+    title_zh: str
+    title_en: str
+
+
+class ScorecardRowPublic(BaseModel):
+    """One community, street or county of the scorecard."""
+
+    level: Level
+    id: str | None = Field(description="its place id (null: communities in none)")
+    name: str | None
+    street_id: str | None = Field(description="communities: the street they lie in")
+    county_id: str | None = Field(description="communities and streets: their county")
+    communities: int = Field(description="how many communities it sums")
+    measures: dict[str, RatioPublic] = Field(description="each measure's ratio, by its key")
+    findings: Counts = Field(description="audit findings per rule id, zeros included")
+
+
+class ScorecardBase(BaseModel):
+    """The scorecard's columns, and its streets and counties."""
 
     as_of: date
-    measures: list[dict[str, Any]]
-    rules: list[dict[str, Any]]
-    streets: list[dict[str, Any]]
-    counties: list[dict[str, Any]]
-    items: list[dict[str, Any]] = Field(description="communities")
+    measures: list[MeasurePublic]
+    rules: list[ScorecardRulePublic]
+    streets: list[ScorecardRowPublic]
+    counties: list[ScorecardRowPublic]
+
+
+class ScorecardPublic(ScorecardBase, PagePublic):
+    """The community scorecard: a page of communities, with every street and county."""
+
+    items: list[ScorecardRowPublic] = Field(description="communities")
+
+
+class ScorecardDocument(ScorecardBase):
+    """The scorecard whole (``civicgraph audit --scorecard --json``)."""
+
+    communities: list[ScorecardRowPublic]
 
 
 # --- matching -------------------------------------------------------------------
 
 
-class CandidatesPublic(PagePublic):
-    """A need's candidates, best first (:meth:`queries.matching.Candidate.to_json`)."""
+class CandidatePublic(BaseModel):
+    """A resource that covers a need in its category (DESIGN's ``candidates``
+    entry, with names and the reason in both languages)."""
+
+    resource_id: str
+    resource_kind: ResourceKind
+    resource_kind_zh: str
+    provider_id: str | None
+    category_match: CategoryMatch
+    distance: int = Field(description="steps up from the need's place to the covered place")
+    remaining: int = Field(description="capacity minus needs assigned")
+    reason: str = Field(description="both reasons on one line")
+    reason_zh: str
+    reason_en: str
+    resource_name: str
+    provider_name: str | None
+    category_id: str | None
+    capacity: int
+    covered_place_id: str
+    covered_place_name: str
+
+
+class InactiveProjectPublic(CandidatePublic):
+    """A planned or completed project that would cover the need."""
+
+    status: str | None
+
+
+class CandidatesBase(BaseModel):
+    """A need, and the resources it could be given."""
 
     need_id: str
     need_name: str
-    need_status: str | None
+    need_status: str
+    need_kind: str | None
+    urgency: int = Field(description="1 to 3; 0 when unrecorded")
     category_id: str | None
+    category_zh: str | None
+    category_en: str | None
     place_id: str | None
     place_name: str | None
     assigned_to: str | None
-    note_zh: str | None
+    note_zh: str | None = Field(description="why the list is for reference only (not open)")
     note_en: str | None
-    items: list[dict[str, Any]] = Field(description="candidates with room left, ranked")
-    full: list[dict[str, Any]] = Field(description="covering resources with no room left")
+    full: list[CandidatePublic] = Field(description="covering resources with no room left")
+    inactive_projects: list[InactiveProjectPublic]
+
+
+class CandidatesPublic(CandidatesBase, PagePublic):
+    """A need's candidates, best first: a page of them."""
+
+    items: list[CandidatePublic] = Field(description="candidates with room left, ranked")
+
+
+class CandidatesDocument(CandidatesBase):
+    """A need's candidates, all of them (``civicgraph candidates --json``)."""
+
+    candidates: list[CandidatePublic] = Field(description="candidates with room left, ranked")
 
 
 class AssignmentRequest(BaseModel):
@@ -260,30 +477,76 @@ class AssignmentItemPublic(BaseModel):
     resource_id: str
     urgency: int
     distance: int
-    category_match: str
+    category_match: CategoryMatch
 
 
-class AssignmentPublic(PagePublic):
-    """The optimal assignment (a page of it), the greedy baseline, and what
-    was written when ``apply`` was asked."""
+class AssignedPublic(BaseModel):
+    """A need now assigned to a resource."""
 
-    items: list[AssignmentItemPublic]
+    need_id: str
+    resource_id: str
+
+
+class AppliedPublic(BaseModel):
+    """What an applied assignment wrote."""
+
+    assigned: list[AssignedPublic]
+    skipped: list[str] = Field(description="needs no longer open, or whose resource filled up")
+
+
+class AssignmentBase(BaseModel):
+    """The optimal assignment's totals, the greedy baseline, and what was
+    written when ``apply`` was asked."""
+
     unassigned: list[str]
     without_candidate: list[str]
-    needs: int
+    needs: int = Field(description="open needs considered")
     served: int
     greedy_served: int
     total_urgency: int
     greedy_urgency: int
     total_distance: int
+    components: int = Field(description="independent parts solved by min-cost flow")
+    settled_directly: int = Field(description="needs settled before the flow")
     community_id: str | None
-    applied: dict[str, Any] | None = Field(
-        description="{assigned: [{need_id, resource_id}], skipped: [need ids]}; null for a dry run"
-    )
+    seconds: dict[str, float] = Field(description="time spent reading, solving, in greedy")
+    applied: AppliedPublic | None = Field(description="null for a dry run")
+
+
+class AssignmentPublic(AssignmentBase, PagePublic):
+    """The optimal assignment: a page of it."""
+
+    items: list[AssignmentItemPublic]
+
+
+class AssignmentDocument(AssignmentBase):
+    """The optimal assignment whole (``civicgraph assign --json``)."""
+
+    assignments: list[AssignmentItemPublic]
+
+
+class RouteStepPublic(BaseModel):
+    """One level of the escalation route (DESIGN's ``steps`` entry)."""
+
+    level: RouteLevel
+    level_zh: str
+    org_id: str | None
+    org_name: str | None
+    secretary_id: str | None
+    secretary_name: str | None
+    missing: Missing | None = Field(description="what is missing here, if anything")
+    missing_zh: str | None
+    missing_en: str | None
+    place_id: str | None
+    place_name: str | None
+    notes_zh: list[str]
+    notes_en: list[str]
+    domain: str | None = Field(description="the department's domain that matched")
+    alternatives: list[str] = Field(description="other departments for the category")
 
 
 class RoutePublic(BaseModel):
-    """The escalation route of a need (:meth:`queries.route.Route.to_json`)."""
+    """The escalation route of a need."""
 
     need_id: str
     need_name: str
@@ -291,26 +554,119 @@ class RoutePublic(BaseModel):
     category_id: str | None
     category_zh: str | None
     category_en: str | None
-    complete: bool
-    steps: list[dict[str, Any]]
+    complete: bool = Field(description="every step has its organization and secretary")
+    steps: list[RouteStepPublic]
+
+
+class KpiRowPublic(BaseModel):
+    """The KPIs of one group of needs."""
+
+    group_id: str | None = Field(description="kind, county, community or month; null: all")
+    group_name: str | None
+    raised: int
+    open: int
+    assigned: int
+    resolved: int
+    resolution_rate: float | None
+    median_days: float | None
+    rated: int
+    satisfied: int
+    satisfaction_rate: float | None
+    micro_wishes: int
+    micro_volunteer: int
+    chain_solved: int
+
+
+class SeedComparisonPublic(BaseModel):
+    """A figure of the seed article beside the measured one."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    seed: float
+    measured: float | None
 
 
 class KpiPublic(BaseModel):
-    """Need-handling KPIs (:meth:`queries.kpi.KpiReport.to_json`)."""
+    """Need-handling KPIs: overall, by kind, county, community and month."""
 
-    model_config = ConfigDict(extra="allow")
-
-    community_id: str | None
-    overall: dict[str, Any]
-
-
-class ProjectsPublic(PagePublic):
-    """Co-building projects against open needs (a page of projects), with the
-    need categories nothing covers."""
+    # "from" is a Python keyword: the fields have other names, and the JSON
+    # keeps the short ones (read either way, written as "from" and "to").
+    model_config = ConfigDict(serialize_by_alias=True)
 
     community_id: str | None
-    items: list[dict[str, Any]] = Field(description="projects, most open needs first")
-    uncovered: list[dict[str, Any]]
+    date_from: date | None = Field(
+        validation_alias=AliasChoices("from", "date_from"),
+        serialization_alias="from",
+        description="needs raised on or after",
+    )
+    date_to: date | None = Field(
+        validation_alias=AliasChoices("to", "date_to"),
+        serialization_alias="to",
+        description="needs raised on or before",
+    )
+    overall: KpiRowPublic
+    by_kind: list[KpiRowPublic]
+    by_county: list[KpiRowPublic]
+    by_community: list[KpiRowPublic]
+    by_month: list[KpiRowPublic]
+    seed_liangshan: list[SeedComparisonPublic]
+    seed_note: str | None
+
+
+class ProjectPublic(BaseModel):
+    """A co-building project and the open needs it could serve."""
+
+    project_id: str
+    name: str
+    status: str | None
+    status_zh: str | None
+    unit_id: str | None
+    unit_name: str | None
+    community_id: str | None
+    community_name: str | None
+    category_id: str | None
+    category_zh: str | None
+    category_en: str | None
+    capacity: int
+    remaining: int
+    open_needs: int
+    exact: int = Field(description="of the open needs, exact category matches")
+    urgency: int = Field(description="the open needs' total urgency")
+    need_ids: list[str]
+
+
+class UncoveredCategoryPublic(BaseModel):
+    """A need category with open needs nothing covers, in one community."""
+
+    community_id: str | None
+    community_name: str | None
+    category_id: str | None
+    category_zh: str | None
+    category_en: str | None
+    open_needs: int
+    urgency: int
+    need_ids: list[str]
+    inactive_projects: list[str] = Field(description="planned or completed projects that would")
+
+
+class ProjectsBase(BaseModel):
+    """The categories nothing covers, beside the projects."""
+
+    community_id: str | None
+    uncovered: list[UncoveredCategoryPublic]
+
+
+class ProjectsPublic(ProjectsBase, PagePublic):
+    """Co-building projects against open needs: a page of projects."""
+
+    items: list[ProjectPublic] = Field(description="projects, most open needs first")
+
+
+class ProjectsDocument(ProjectsBase):
+    """Every project against open needs (``civicgraph projects --json``)."""
+
+    projects: list[ProjectPublic] = Field(description="projects, most open needs first")
 
 
 # --- needs ------------------------------------------------------------------------
@@ -389,37 +745,25 @@ class NeedResolve(BaseModel):
     resolved_on: date | None = Field(default=None, description="today when absent")
 
 
-class NeedPublic(BaseModel):
-    """A need with its place, category and assignment."""
+class NeedPublic(RootModel[NeedRecord]):
+    """A need with its place, category and assignment.
 
-    id: str
-    title: str
-    kind: str | None
-    urgency: int | None
-    status: str | None
-    raised_on: str | None
-    resolved_on: str | None
-    satisfaction: int | None
-    place_id: str | None
-    place_name: str | None
-    category_id: str | None
-    category_zh: str | None
-    category_en: str | None
-    assigned_to: str | None
-    assigned_name: str | None
+    Its fields are those of :class:`queries.needs.NeedRecord`, written once
+    there: the answer is the record itself (its title masked for viewers).
+    """
 
 
 # --- workbook -----------------------------------------------------------------------
 
 
 class WorkbookLoadPublic(BaseModel):
-    """What a workbook upload wrote (:meth:`loaders.load.LoadReport.to_json`)."""
+    """What a workbook load wrote (``POST /api/workbook``, ``civicgraph load --json``)."""
 
     path: str
     files: list[str]
-    nodes: dict[str, int]
-    relationships: dict[str, int]
-    deleted_nodes: dict[str, int]
+    nodes: Counts
+    relationships: Counts
+    deleted_nodes: Counts
     deleted_posts: int
     entities: int
     warnings: list[str]

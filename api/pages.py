@@ -6,7 +6,6 @@ and the notice of a load that did not finish."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from api.loadwatch import LoadWatch
+from api.models import RatioPublic
 from api.security import csp_nonce
 from api.session import CSRF_FIELD, Sessions
 from api.tokens import ROLE_ZH, ApiToken
@@ -53,8 +53,8 @@ def _label_term(labels: Any) -> str:
     return f"{LABEL_ZH[label]} {LABEL_EN[label]}" if label is not None else ""
 
 
-def _percent(ratio: Mapping[str, Any] | None) -> str:
-    share = None if ratio is None else ratio.get("ratio")
+def _percent(ratio: RatioPublic | None) -> str:
+    share = None if ratio is None else ratio.ratio
     return "—" if share is None else f"{share:.0%}"
 
 

@@ -193,13 +193,18 @@ class KpiReport:
                 for name, rows in self.breakdowns.items()
             },
             "seed_liangshan": [comparison.to_json() for comparison in self.seed],
-            "seed_note": (
-                "measured on the needs loaded for 梁山县 within the filters; the seed "
-                "article's figures are for the whole county"
-                if self.seed
-                else None
-            ),
+            "seed_note": self.seed_note,
         }
+
+    @property
+    def seed_note(self) -> str | None:
+        """What the seed comparison measures, when there is one."""
+        if not self.seed:
+            return None
+        return (
+            "measured on the needs loaded for 梁山县 within the filters; the seed "
+            "article's figures are for the whole county"
+        )
 
 
 def kpi_report(

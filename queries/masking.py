@@ -28,9 +28,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from queries.audit import AuditReport, Finding, RuleResult
+
+if TYPE_CHECKING:
+    # Only for the annotations: queries.nodes imports this module, and
+    # queries.matching, queries.needs and queries.route import queries.nodes.
+    from queries.matching import NeedCandidates
+    from queries.needs import NeedRecord
+    from queries.route import Route
 
 _COMPOUND_SURNAMES = (
     "欧阳",
@@ -218,3 +225,26 @@ def mask_report(report: AuditReport) -> AuditReport:
         for result in report.results
     )
     return replace(report, results=results)
+
+
+def mask_need(record: NeedRecord) -> NeedRecord:
+    """A need as a viewer sees it: its title masked as free text."""
+    return replace(record, title=mask_text(record.title))
+
+
+def mask_need_candidates(found: NeedCandidates) -> NeedCandidates:
+    """A need's candidates as a viewer sees them: the need's title masked
+    (the resources and their providers are organizations, shown whole)."""
+    return replace(found, need=replace(found.need, name=mask_text(found.need.name)))
+
+
+def mask_route(route: Route) -> Route:
+    """An escalation route as a viewer sees it: the need's title masked, each
+    secretary's name shortened."""
+    steps = tuple(
+        replace(step, secretary_name=mask_person_name(step.secretary_name))
+        if step.secretary_name
+        else step
+        for step in route.steps
+    )
+    return replace(route, need_name=mask_text(route.need_name), steps=steps)

@@ -81,13 +81,18 @@ class ProjectNeeds:
         """How many open needs it could serve."""
         return len(self.need_ids)
 
+    @property
+    def status_zh(self) -> str | None:
+        """Its status in Chinese (计划, 进行中 …), if it has one."""
+        return ZH.get(self.status or "", None)
+
     def to_json(self) -> dict[str, Any]:
         """The project as a JSON-ready dict."""
         return {
             "project_id": self.project_id,
             "name": self.name,
             "status": self.status,
-            "status_zh": ZH.get(self.status or "", None),
+            "status_zh": self.status_zh,
             "unit_id": self.unit_id,
             "unit_name": self.unit_name,
             "community_id": self.community_id,

@@ -3,9 +3,11 @@ scorecard (社区评分卡).
 
 By default it prints a table of the rules with their Chinese and English
 titles and counts, then the first findings of each rule; ``--json`` prints the
-``audit`` JSON of DESIGN.md, ``--csv`` and ``--html`` also write the findings
-to files, and ``--scorecard`` prints the coverage ratios per community, street
-and county instead. Bad input (an unknown rule, a malformed date) is an
+``audit`` JSON of DESIGN.md (:class:`api.models.AuditDocument`: the API's
+``/api/audit`` with each rule's findings whole), ``--csv`` and ``--html`` also
+write the findings to files, and ``--scorecard`` prints the coverage ratios per
+community, street and county instead (``--json``:
+:class:`api.models.ScorecardDocument`). Bad input (an unknown rule, a malformed date) is an
 :class:`queries.audit.AuditInputError`, printed as one line.
 """
 
@@ -20,6 +22,7 @@ import typer
 from rich.table import Table
 
 from api.console import JsonOption, app, console, open_graph, print_json, say
+from api.services.audit import audit_document, scorecard_document
 from queries.audit import (
     DEFAULT_MIN_PLACES,
     DEFAULT_SLA_DAYS,
@@ -98,12 +101,12 @@ def audit_command(
     if scorecard:
         card = scorecard_from(graph, report)
         if json_output:
-            print_json(card.to_json())
+            print_json(scorecard_document(card).model_dump(mode="json"))
         else:
             _print_scorecard(card)
         return
     if json_output:
-        print_json(report.to_json())
+        print_json(audit_document(report).model_dump(mode="json"))
     else:
         _print_report(report, names, limit)
 

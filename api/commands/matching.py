@@ -1,11 +1,14 @@
-"""Matching commands: ``candidates``, ``assign``, ``route``, ``projects`` and ``kpi``.
+"""Matching commands: ``need``, ``candidates``, ``assign``, ``route``,
+``projects`` and ``kpi``.
 
 ``candidates NEED_ID`` ranks the resources that could take one need (候选资源);
 ``assign`` serves all open needs at once, optimally (统一派单), and writes the
 plan with ``--apply``; ``route NEED_ID`` shows the five-level escalation route
 (逐级呼叫); ``projects`` sets co-building projects against the open needs
-(共驻共建); ``kpi`` reports how needs are handled (办理指标). Each takes
-``--json``; an unknown need or community is one line on standard error and a
+(共驻共建); ``kpi`` reports how needs are handled (办理指标); ``need NEED_ID``
+shows one need. Each takes ``--json``, which prints the API's model for the
+same question (:mod:`api.models`), a list the API pages whole under DESIGN's
+name for it; an unknown need or community is one line on standard error and a
 non-zero exit.
 """
 
@@ -18,11 +21,20 @@ import typer
 from rich.table import Table
 
 from api.console import JsonOption, app, console, open_graph, print_json
+from api.services.matching import (
+    assignment_document,
+    candidates_document,
+    kpi_public,
+    projects_document,
+    route_public,
+)
+from api.services.needs import need_public
 from graph.errors import ConfigurationError
 from graph.schema import ZH
 from queries.assignment import apply_plan, plan_assignment
 from queries.kpi import KpiRow, kpi_report
 from queries.matching import candidates
+from queries.needs import get_need
 from queries.projects import projects_report
 from queries.route import LEVEL_EN, LEVEL_ZH, route
 
@@ -34,12 +46,40 @@ SHOWN_ROWS = 20
 """Rows of a long list printed as text (``--json`` gives all)."""
 
 
+@app.command("need")
+def need_command(need_id: NeedArgument, json_output: JsonOption = False) -> None:
+    """One need: its place, category, status and assignment (需求)."""
+    record = get_need(open_graph(), need_id)
+    if json_output:
+        print_json(need_public(record).model_dump(mode="json"))
+        return
+    category = f"{record.category_zh or ''} {record.category_en or ''}".strip() or "—"
+    status = f"{ZH.get(record.status or '', record.status or '—')} {record.status or ''}".strip()
+    console.print(f"[bold]{record.id}[/bold] {record.title}", highlight=False)
+    rows = (
+        ("kind", record.kind),
+        ("status", status),
+        ("urgency", None if record.urgency is None else str(record.urgency)),
+        ("category", category),
+        ("place", f"{record.place_name or ''} ({record.place_id})" if record.place_id else None),
+        ("raised on", record.raised_on),
+        (
+            "assigned to",
+            f"{record.assigned_name or ''} ({record.assigned_to})" if record.assigned_to else None,
+        ),
+        ("resolved on", record.resolved_on),
+        ("satisfaction", None if record.satisfaction is None else f"{record.satisfaction}/5"),
+    )
+    for label, value in rows:
+        console.print(f"  {label:<12} {value or '—'}", highlight=False)
+
+
 @app.command("candidates")
 def candidates_command(need_id: NeedArgument, json_output: JsonOption = False) -> None:
     """The resources that could take a need, best first (候选资源)."""
     result = candidates(open_graph(), need_id)
     if json_output:
-        print_json(result.to_json())
+        print_json(candidates_document(result).model_dump(mode="json"))
         return
     need = result.need
     category = f"{need.category_zh or ''} {need.category_en or ''}".strip() or "—"
@@ -85,9 +125,7 @@ def assign_command(
     plan = plan_assignment(graph, community)
     written = apply_plan(graph, plan) if apply else None
     if json_output:
-        value = plan.to_json()
-        value["applied"] = written.to_json() if written is not None else None
-        print_json(value)
+        print_json(assignment_document(plan, written).model_dump(mode="json"))
         return
     console.print(
         f"待办需求 open needs: {plan.needs:,} · 可派 served: {plan.served:,} "
@@ -131,7 +169,7 @@ def route_command(need_id: NeedArgument, json_output: JsonOption = False) -> Non
     """The five-level escalation route of a need (逐级呼叫、分级回应)."""
     result = route(open_graph(), need_id)
     if json_output:
-        print_json(result.to_json())
+        print_json(route_public(result).model_dump(mode="json"))
         return
     category = f"{result.category_zh or ''} {result.category_en or ''}".strip() or "—"
     console.print(f"[bold]{result.need_id}[/bold] {result.need_name} · {category}", highlight=False)
@@ -160,7 +198,7 @@ def projects_command(community: CommunityOption = None, json_output: JsonOption 
     """Co-building projects against open needs, and the categories no one covers (共驻共建)."""
     report = projects_report(open_graph(), community)
     if json_output:
-        print_json(report.to_json())
+        print_json(projects_document(report).model_dump(mode="json"))
         return
     table = Table(title="共建项目可承接的需求 · open needs each co-building project could serve")
     for column in ("project", "status", "community", "category", "open needs", "exact", "left"):
@@ -217,7 +255,7 @@ def kpi_command(
     """Needs raised and resolved, resolution time, satisfaction (办理指标)."""
     report = kpi_report(open_graph(), community, _day(date_from, "--from"), _day(date_to, "--to"))
     if json_output:
-        print_json(report.to_json())
+        print_json(kpi_public(report).model_dump(mode="json"))
         return
     titles = {
         "kind": "按类型 · by kind",

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from api.console import JsonOption, app, console, open_graph, print_json, say
+from api.services.tokens import token_created, token_public
 from api.tokens import ROLE_ZH, Role, TokenStore
 from graph.errors import NotFoundError
 from graph.settings import get_settings
@@ -46,7 +47,7 @@ def token_create(
         scope_kind = place.kind
     token, clear = _store().create(role, scope_id=scope, scope_kind=scope_kind, name=name)
     if json_output:
-        print_json({**token.public_json(), "token": clear})
+        print_json(token_created(token, clear).model_dump(mode="json"))
         return
     where = f", scope {scope_kind} {scope}" if scope else ""
     say(f"token {token.id}: {role.value} ({ROLE_ZH[role]}){where} — shown once, keep it safe")
@@ -58,7 +59,7 @@ def token_list(json_output: JsonOption = False) -> None:
     """Every token, without its secret (令牌列表)."""
     tokens = _store().tokens()
     if json_output:
-        print_json([token.public_json() for token in tokens])
+        print_json([token_public(token).model_dump(mode="json") for token in tokens])
         return
     table = Table(title="令牌 · tokens")
     for column in ("id", "role", "scope", "name", "created"):
@@ -77,6 +78,6 @@ def token_revoke(
     """Delete a token; it stops working at once (吊销令牌)."""
     token = _store().revoke(token_id)
     if json_output:
-        print_json({"revoked": token.public_json()})
+        print_json({"revoked": token_public(token).model_dump(mode="json")})
     else:
         console.print(f"revoked {token.id} ({token.role.value})")

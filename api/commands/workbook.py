@@ -18,6 +18,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from api.console import JsonOption, app, console, open_graph, print_json, say
+from api.models import WorkbookProblemPublic
+from api.services.stats import seed_checked_public, stats_public
+from api.services.workbook import workbook_load_public
 from graph.errors import CivicGraphError, ValidationError
 from graph.loadmark import LoadInProgressError, read_mark
 from loaders.export import export_workbook
@@ -41,10 +44,13 @@ PROGRESS_THRESHOLD = 20_000
 
 
 def _problems_json(error: ValidationError) -> dict[str, Any]:
+    # Each problem as the API's 422 answer lists it (ErrorPublic.problems).
     return {
         "valid": False,
         "problems": [
-            {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
+            WorkbookProblemPublic(
+                file=p.file, row=p.row, column=p.column, message=p.message
+            ).model_dump(mode="json")
             for p in error.problems
         ],
         "problem_count": error.count,
@@ -189,7 +195,7 @@ def load_command(
         _report_rejection(error, json_output)
         return
     if json_output:
-        print_json(report.to_json())
+        print_json(workbook_load_public(report).model_dump(mode="json"))
         return
     for warning in report.warnings:
         say(f"warning: {warning}")
@@ -242,7 +248,12 @@ def recover_command(json_output: JsonOption = False) -> None:
     say(f"finishing the interrupted {mark.describe()} ...")
     report = load_workbook(graph, workbook, replace=mark.replace, source=f"recover {mark.source}")
     if json_output:
-        print_json({"interrupted": mark.to_json(), "report": report.to_json()})
+        print_json(
+            {
+                "interrupted": mark.to_json(),
+                "report": workbook_load_public(report).model_dump(mode="json"),
+            }
+        )
         return
     console.print(
         f"recovered: {workbook} loaded again ({report.entities:,} nodes and relationships "
@@ -291,10 +302,8 @@ def stats_command(
     stats = collect_stats(open_graph())
     checks = seed_check(stats) if seed_check_option else []
     if json_output:
-        value = stats.to_json()
-        if seed_check_option:
-            value["seed_check"] = [check.to_json() for check in checks]
-        print_json(value)
+        document = seed_checked_public(stats, checks) if seed_check_option else stats_public(stats)
+        print_json(document.model_dump(mode="json"))
         return
     if seed_check_option:
         _print_seed_check(checks)

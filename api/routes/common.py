@@ -1,5 +1,5 @@
-"""What the route modules share: the documented error answers, the checks
-that a scoped caller may see a need, and the direct JSON answer."""
+"""What the route modules share: the documented error answers, and the
+answers a route writes itself (JSON in one step, a CSV download)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.models import ErrorPublic
-from api.tokens import ApiToken
-from graph.connection import Graph
-from graph.schema import Label
-from queries.nodes import require_visible
 
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "no token, or an unknown or revoked one"},
@@ -32,15 +28,6 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 }
 
 
-def require_need(graph: Graph, token: ApiToken, need_id: str) -> None:
-    """Check that the need exists within the token's scope.
-
-    Raises:
-        NotFoundError: it does not.
-    """
-    require_visible(graph, need_id, token.scope_id, Label.NEED, "need")
-
-
 def json_response(model: BaseModel) -> Response:
     """``model`` as the JSON answer, written by pydantic in one step.
 
@@ -48,4 +35,13 @@ def json_response(model: BaseModel) -> Response:
     FastAPI sends it as it is rather than validating and converting the model
     once more; the OpenAPI document still describes the route's model.
     """
-    return Response(model.model_dump_json(), media_type="application/json")
+    return Response(model.model_dump_json(by_alias=True), media_type="application/json")
+
+
+def csv_response(text: str, filename: str) -> Response:
+    """A CSV download (UTF-8; ``text`` brings the BOM Excel needs)."""
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

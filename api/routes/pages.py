@@ -3,9 +3,10 @@ English, at the site's root — home and search ``/``, the audit ``/audit``, a
 need ``/needs/{id}`` and the explorer ``/explore``.
 
 A page reads the token the token form (:mod:`api.routes.session`) left in
-the cookie, and shows exactly what ``/api/...`` answers that token: the same
-scope, the same masking for viewers (:mod:`queries.masking`, applied before
-anything is shown, view titles and tooltips included). The explorer draws a
+the cookie, and shows exactly what ``/api/...`` answers that token: it calls
+the same functions of :mod:`api.services` as the API's routes, so the same
+scope and the same masking for viewers (:mod:`queries.masking`, applied
+before anything is shown, view titles and tooltips included). The explorer draws a
 view of :mod:`visualize.views` with :func:`visualize.render.render_fragment`.
 The one script a page loads, vis-network, is served from this site
 (``/static/``); its inline elements carry the request's CSP nonce. A page
@@ -19,35 +20,34 @@ bookmarked or sent as a link.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from api.deps import GraphDep, PageParams, masked
+from api.deps import GraphDep, PageParams
 from api.errors import ForbiddenError, public_error
+from api.models import AuditFindingPublic
 from api.pages import render_page, url
-from api.routes import audit as audit_routes
-from api.routes import matching as matching_routes
-from api.routes import needs as needs_routes
-from api.routes import search as search_routes
-from api.routes import stats as stats_routes
+from api.routes.common import csv_response
 from api.routes.session import ask_for_token
 from api.security import csp_nonce
+from api.services import audit as audit_service
+from api.services import matching, needs, nodes
+from api.services import stats as stats_service
+from api.services.audit import AuditFilters
+from api.services.explore import explore_view
 from api.session import CSRF_FIELD, PageToken, SessionsDep, require_page_action
 from api.tokens import ApiToken, Role
 from graph.errors import CivicGraphError
 from graph.schema import LABEL_EN, LABEL_ZH, Label
-from queries.audit import all_rules, community_names
-from queries.matching import candidates
-from queries.needs import assign_need
+from queries.audit import all_rules
 from queries.nodes import MAX_PAGE
-from queries.report import render_html
 from visualize.render import render_fragment
 from visualize.transforms import DEFAULT_MAX_NODES, MIN_MAX_NODES
-from visualize.views import MAX_DEPTH, ViewChoice, build_view, parse_labels
+from visualize.views import MAX_DEPTH, ViewChoice, parse_labels
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -59,6 +59,18 @@ SEARCH_LIMIT = 30
 
 COMMUNITY_PAGE_URL = "/explore?community={id}"
 """Where an overview's community links lead on the site."""
+
+
+def _filters(
+    rule: str | None, community: str | None, street: str | None, as_of: date | None
+) -> AuditFilters:
+    """An audit page's filters; an empty form field is no filter."""
+    return AuditFilters(
+        rules=(rule,) if rule else None,
+        community_id=community or None,
+        street_id=street or None,
+        as_of=as_of,
+    )
 
 
 def _error_page(
@@ -91,12 +103,12 @@ def home(
         return ask_for_token(request)
     try:
         hits = (
-            search_routes.search(graph, token, PageParams(0, SEARCH_LIMIT), q.strip())
+            nodes.search(graph, token, q.strip(), PageParams(0, SEARCH_LIMIT))
             if q and q.strip()
             else None
         )
-        counts = stats_routes.stats(graph, token)
-        card = audit_routes.scorecard(graph, token, PageParams(0, MAX_PAGE))
+        counts = stats_service.stats(graph, token)
+        card = audit_service.scorecard_page(graph, token, AuditFilters(), PageParams(0, MAX_PAGE))
     except CivicGraphError as error:
         return _error_page(request, error, token, "/")
     known = {label.value: label for label in Label}
@@ -140,21 +152,16 @@ def audit_page(
         "as_of": as_of.isoformat() if as_of else None,
     }
     try:
-        report = audit_routes.audit_public(
-            audit_routes.audit_for(
-                graph,
-                token,
-                rule=filters["rule"],
-                community_id=filters["community"],
-                street_id=filters["street"],
-                as_of=as_of,
-            ),
+        report = audit_service.audit_page(
+            graph,
+            token,
+            _filters(rule, community, street, as_of),
             PageParams(offset, AUDIT_PAGE_SIZE),
         )
     except CivicGraphError as error:
         return _error_page(request, error, token, "/audit")
     titles = {item.id: item for item in report.rules}
-    groups: dict[str, list[Any]] = {}
+    groups: dict[str, list[AuditFindingPublic]] = {}
     for finding in report.items:
         groups.setdefault(finding.rule_id, []).append(finding)
     previous_offset = max(0, offset - AUDIT_PAGE_SIZE) if offset > 0 else None
@@ -191,19 +198,12 @@ def audit_report_page(
     """The audit as the printable report (体检报告), as ``/api/audit?format=html``."""
     if token is None:
         return ask_for_token(request)
+    filters = _filters(rule, community, street, as_of)
     try:
-        report = audit_routes.audit_for(
-            graph,
-            token,
-            rule=rule or None,
-            community_id=community or None,
-            street_id=street or None,
-            as_of=as_of,
-        )
-        names = community_names(graph)
+        html = audit_service.audit_html(graph, token, filters, csp_nonce(request.state))
     except CivicGraphError as error:
         return _error_page(request, error, token, "/audit")
-    return HTMLResponse(render_html(report, names, nonce=csp_nonce(request.state)))
+    return HTMLResponse(html)
 
 
 @router.get("/audit/findings.csv")
@@ -220,17 +220,10 @@ def audit_csv_page(
     if token is None:
         return ask_for_token(request)
     try:
-        report = audit_routes.audit_for(
-            graph,
-            token,
-            rule=rule or None,
-            community_id=community or None,
-            street_id=street or None,
-            as_of=as_of,
-        )
+        text = audit_service.audit_csv(graph, token, _filters(rule, community, street, as_of))
     except CivicGraphError as error:
         return _error_page(request, error, token, "/audit")
-    return audit_routes.csv_answer(report)
+    return csv_response(text, audit_service.CSV_FILENAME)
 
 
 # A need
@@ -250,11 +243,9 @@ def _need_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     try:
-        need = needs_routes.read(graph, token, need_id)
-        found = matching_routes.candidates_public(
-            candidates(graph, need_id, token.scope_id), token, PageParams(0, MAX_PAGE)
-        )
-        route = matching_routes.need_route(graph, token, need_id)
+        need = needs.read(graph, token, need_id).root
+        found = matching.need_candidates(graph, token, need_id, PageParams(0, MAX_PAGE))
+        route = matching.need_route(graph, token, need_id)
     except CivicGraphError as error:
         return _error_page(request, error, token, "/")
     return render_page(
@@ -308,7 +299,7 @@ def need_assign_form(
             raise ForbiddenError(
                 f"a {token.role.value} token may not do this: {Role.EDITOR.value} needed"
             )
-        assign_need(graph, need_id, resource_id, token.scope_id)
+        needs.assign(graph, token, need_id, resource_id)
     except CivicGraphError as error:
         status_code, _, message = public_error(request, error)
         return _need_page(
@@ -377,9 +368,7 @@ def explore_page(
             findings=findings,
             as_of=as_of,
         )
-        view = build_view(
-            graph, choice, scope_id=token.scope_id, masked=masked(token), community_url=link
-        )
+        view = explore_view(graph, token, choice, link)
     except CivicGraphError as error:
         return _error_page(request, error, token, "/explore")
     fragment = Markup(

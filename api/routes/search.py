@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import GraphDep, Paging, ViewerToken, masked
-from api.models import PlainText, SearchHitPublic, SearchHitsPublic
+from api.deps import GraphDep, Paging, ViewerToken
+from api.models import PlainText, SearchHitsPublic
 from api.routes.common import AUTH_RESPONSES
+from api.services import nodes
 from graph.schema import Label
-from queries.masking import mask_name
-from queries.nodes import search_nodes
 
 router = APIRouter(prefix="/search", tags=["search"], responses=AUTH_RESPONSES)
 
@@ -37,28 +36,4 @@ def search(
     relevance. Units and needs are found by id only. Within the token's scope.
     A viewer finds people by id and by the masked form of their name
     (``刘**``) only, never by their name."""
-    hide = masked(token)
-    hits = search_nodes(
-        graph,
-        q,
-        label=label,
-        scope_id=token.scope_id,
-        offset=page.offset,
-        limit=page.limit,
-        masked=hide,
-    )
-    return SearchHitsPublic(
-        query=q,
-        items=[
-            SearchHitPublic(
-                id=hit.id,
-                name=mask_name(hit.labels, hit.name) if hide else hit.name,
-                labels=hit.labels,
-                score=hit.score,
-            )
-            for hit in hits.items
-        ],
-        total=hits.total,
-        offset=hits.offset,
-        limit=hits.limit,
-    )
+    return nodes.search(graph, token, q, page, label)

@@ -7,8 +7,7 @@ from fastapi import APIRouter
 from api.deps import GraphDep, ViewerToken
 from api.models import StatsPublic
 from api.routes.common import AUTH_RESPONSES
-from queries.nodes import scope_counts
-from queries.stats import collect_stats
+from api.services import stats as stats_service
 
 router = APIRouter(prefix="/stats", tags=["stats"], responses=AUTH_RESPONSES)
 
@@ -18,9 +17,4 @@ def stats(graph: GraphDep, token: ViewerToken) -> StatsPublic:
     """Nodes per label and, per county, counts by place kind, party-org level,
     organization kind, post, facility kind and need status (``civicgraph
     stats``). A scoped token gets the counts by label within its scope only."""
-    if token.scope_id is not None:
-        return StatsPublic(
-            scope_id=token.scope_id, labels=scope_counts(graph, token.scope_id), counties=[]
-        )
-    value = collect_stats(graph).to_json()
-    return StatsPublic(scope_id=None, labels=value["labels"], counties=value["counties"])
+    return stats_service.stats(graph, token)

@@ -11,12 +11,14 @@ least that role (no token or an unknown one: 401; a lesser role: 403).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Security
 from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
 from fastapi.security.base import SecurityBase
+from pydantic import BaseModel
 
 from api.errors import ForbiddenError, UnauthorizedError
 from api.tokens import ApiToken, Role, TokenStore
@@ -137,6 +139,29 @@ async def page_params(
 
 
 Paging = Annotated[PageParams, Depends(page_params)]
+
+PageT = TypeVar("PageT", bound=BaseModel)
+
+
+def paged(model: type[PageT], document: Mapping[str, Any], whole: str, page: PageParams) -> PageT:
+    """A page of a document: its list ``whole`` cut to the page as ``items``
+    (with ``total``, ``offset`` and ``limit``), its other fields as they are.
+
+    The document is a record's ``to_json`` — DESIGN's shape, the whole list
+    under DESIGN's name — so that the API's page and the command line's
+    ``--json`` are made from one mapping.
+    """
+    items = list(document[whole])
+    rest = {key: value for key, value in document.items() if key != whole}
+    return model.model_validate(
+        {
+            **rest,
+            "items": page.slice(items),
+            "total": len(items),
+            "offset": page.offset,
+            "limit": page.limit,
+        }
+    )
 
 
 def masked(token: ApiToken) -> bool:

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -61,16 +61,22 @@ COMMUNITY_PAGE_URL = "/explore?community={id}"
 """Where an overview's community links lead on the site."""
 
 
-def _filters(
-    rule: str | None, community: str | None, street: str | None, as_of: date | None
+def _audit_filters(
+    rule: Annotated[str | None, Query(max_length=100)] = None,
+    community: Annotated[str | None, Query(max_length=200)] = None,
+    street: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: date | None = None,
 ) -> AuditFilters:
-    """An audit page's filters; an empty form field is no filter."""
+    """An audit page's filters, from its form; an empty field is no filter."""
     return AuditFilters(
         rules=(rule,) if rule else None,
         community_id=community or None,
         street_id=street or None,
         as_of=as_of,
     )
+
+
+PageAuditFilters = Annotated[AuditFilters, Depends(_audit_filters)]
 
 
 def _error_page(
@@ -135,10 +141,7 @@ def audit_page(
     request: Request,
     graph: GraphDep,
     token: PageToken,
-    rule: Annotated[str | None, Query(max_length=100)] = None,
-    community: Annotated[str | None, Query(max_length=200)] = None,
-    street: Annotated[str | None, Query(max_length=200)] = None,
-    as_of: date | None = None,
+    chosen: PageAuditFilters,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> HTMLResponse:
     """The audit (治理体检): every rule's count, and its findings grouped by
@@ -146,18 +149,13 @@ def audit_page(
     if token is None:
         return ask_for_token(request)
     filters = {
-        "rule": rule or None,
-        "community": community or None,
-        "street": street or None,
-        "as_of": as_of.isoformat() if as_of else None,
+        "rule": chosen.rules[0] if chosen.rules else None,
+        "community": chosen.community_id,
+        "street": chosen.street_id,
+        "as_of": chosen.as_of.isoformat() if chosen.as_of else None,
     }
     try:
-        report = audit_service.audit_page(
-            graph,
-            token,
-            _filters(rule, community, street, as_of),
-            PageParams(offset, AUDIT_PAGE_SIZE),
-        )
+        report = audit_service.audit_page(graph, token, chosen, PageParams(offset, AUDIT_PAGE_SIZE))
     except CivicGraphError as error:
         return _error_page(request, error, token, "/audit")
     titles = {item.id: item for item in report.rules}
@@ -181,24 +179,13 @@ def audit_page(
     )
 
 
-AuditRule = Annotated[str | None, Query(max_length=100)]
-AuditArea = Annotated[str | None, Query(max_length=200)]
-
-
 @router.get("/audit/report", response_class=HTMLResponse)
 def audit_report_page(
-    request: Request,
-    graph: GraphDep,
-    token: PageToken,
-    rule: AuditRule = None,
-    community: AuditArea = None,
-    street: AuditArea = None,
-    as_of: date | None = None,
+    request: Request, graph: GraphDep, token: PageToken, filters: PageAuditFilters
 ) -> HTMLResponse:
     """The audit as the printable report (体检报告), as ``/api/audit?format=html``."""
     if token is None:
         return ask_for_token(request)
-    filters = _filters(rule, community, street, as_of)
     try:
         html = audit_service.audit_html(graph, token, filters, csp_nonce(request.state))
     except CivicGraphError as error:
@@ -208,19 +195,13 @@ def audit_report_page(
 
 @router.get("/audit/findings.csv")
 def audit_csv_page(
-    request: Request,
-    graph: GraphDep,
-    token: PageToken,
-    rule: AuditRule = None,
-    community: AuditArea = None,
-    street: AuditArea = None,
-    as_of: date | None = None,
+    request: Request, graph: GraphDep, token: PageToken, filters: PageAuditFilters
 ) -> Response:
     """Every finding as CSV, for Excel, as ``/api/audit?format=csv``."""
     if token is None:
         return ask_for_token(request)
     try:
-        text = audit_service.audit_csv(graph, token, _filters(rule, community, street, as_of))
+        text = audit_service.audit_csv(graph, token, filters)
     except CivicGraphError as error:
         return _error_page(request, error, token, "/audit")
     return csv_response(text, audit_service.CSV_FILENAME)

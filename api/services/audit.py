@@ -8,23 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from api.deps import PageParams, masked, scoped_area
+from api.deps import PageParams, masked, paged, scoped_area
 from api.models import (
-    AuditBase,
     AuditDocument,
-    AuditFindingPublic,
     AuditPublic,
-    AuditRuleFindingsPublic,
-    AuditRulePublic,
-    FindingPublic,
-    MeasurePublic,
-    RatioPublic,
-    ScorecardBase,
     ScorecardDocument,
     ScorecardPublic,
-    ScorecardRowPublic,
-    ScorecardRulePublic,
 )
 from api.tokens import ApiToken
 from graph.connection import Graph
@@ -32,15 +23,13 @@ from queries.audit import (
     DEFAULT_MIN_PLACES,
     DEFAULT_SLA_DAYS,
     AuditReport,
-    Finding,
-    RuleResult,
     community_names,
     csv_text,
     run_audit,
 )
 from queries.masking import mask_report
 from queries.report import render_html
-from queries.scorecard import MEASURES, Ratio, Scorecard, ScorecardRow, scorecard_from
+from queries.scorecard import Scorecard, scorecard_from
 
 CSV_FILENAME = "audit.csv"
 """The name an audit's CSV is downloaded as."""
@@ -118,133 +107,40 @@ def scorecard_page(
 # --- the public models, from the records ---------------------------------------
 
 
-def rule_public(result: RuleResult) -> AuditRulePublic:
-    """A rule with its count."""
-    rule = result.rule
-    return AuditRulePublic(
-        id=rule.id,
-        name=rule.name,
-        severity=rule.severity,
-        title_zh=rule.title_zh,
-        title_en=rule.title_en,
-        count=result.count,
-    )
-
-
-def finding_public(finding: Finding) -> FindingPublic:
-    """A finding in DESIGN's shape."""
-    return FindingPublic(
-        node_id=finding.node_id,
-        name=finding.name,
-        kind=finding.kind,
-        community_id=finding.community_id,
-        detail=finding.detail,
-    )
-
-
-def _audit_base(report: AuditReport) -> AuditBase:
-    return AuditBase(
-        as_of=report.as_of,
-        sla_days=report.sla_days,
-        min_places=report.min_places,
-        community_id=report.community_id,
-        street_id=report.street_id,
-    )
-
-
-# ``dict(model)`` is a model's fields as they are (nested models stay models),
-# so a model of a wider family is made from a narrower one without copying
-# its fields by name once more.
+def _audit_json(report: AuditReport) -> dict[str, Any]:
+    """DESIGN's ``audit`` JSON (:meth:`AuditReport.to_json`) with how it was run."""
+    return {
+        "as_of": report.as_of,
+        "sla_days": report.sla_days,
+        "min_places": report.min_places,
+        "community_id": report.community_id,
+        "street_id": report.street_id,
+        "total": report.total,
+        **report.to_json(),
+    }
 
 
 def audit_public(report: AuditReport, page: PageParams) -> AuditPublic:
     """An audit as the API answers it: each rule's count, a page of the
     findings (each with its rule)."""
     findings = [
-        (result.rule.id, finding) for result in report.results for finding in result.findings
+        {**finding.to_json(), "rule_id": result.rule.id}
+        for result in report.results
+        for finding in result.findings
     ]
-    return AuditPublic(
-        **dict(_audit_base(report)),
-        rules=[rule_public(result) for result in report.results],
-        items=[
-            AuditFindingPublic(**dict(finding_public(finding)), rule_id=rule_id)
-            for rule_id, finding in page.slice(findings)
-        ],
-        total=len(findings),
-        offset=page.offset,
-        limit=page.limit,
-    )
+    return paged(AuditPublic, {**_audit_json(report), "findings": findings}, "findings", page)
 
 
 def audit_document(report: AuditReport) -> AuditDocument:
     """An audit whole, DESIGN's ``audit`` JSON: every rule with its findings."""
-    return AuditDocument(
-        **dict(_audit_base(report)),
-        total=report.total,
-        rules=[
-            AuditRuleFindingsPublic(
-                **dict(rule_public(result)),
-                findings=[finding_public(finding) for finding in result.findings],
-            )
-            for result in report.results
-        ],
-    )
-
-
-def ratio_public(ratio: Ratio) -> RatioPublic:
-    """A ratio, its share rounded to 4 places."""
-    share = ratio.ratio
-    return RatioPublic(
-        numerator=ratio.numerator,
-        denominator=ratio.denominator,
-        ratio=None if share is None else round(share, 4),
-    )
-
-
-def scorecard_row_public(row: ScorecardRow) -> ScorecardRowPublic:
-    """One community, street or county of the scorecard."""
-    return ScorecardRowPublic(
-        level=row.level,
-        id=row.id,
-        name=row.name,
-        street_id=row.street_id,
-        county_id=row.county_id,
-        communities=row.communities,
-        measures={key: ratio_public(ratio) for key, ratio in row.measures.items()},
-        findings=dict(row.findings),
-    )
-
-
-def _scorecard_base(card: Scorecard) -> ScorecardBase:
-    return ScorecardBase(
-        as_of=card.as_of,
-        measures=[
-            MeasurePublic(key=m.key, title_zh=m.title_zh, title_en=m.title_en, rule=m.rule_id)
-            for m in MEASURES
-        ],
-        rules=[
-            ScorecardRulePublic(id=r.id, name=r.name, title_zh=r.title_zh, title_en=r.title_en)
-            for r in card.rules
-        ],
-        streets=[scorecard_row_public(row) for row in card.streets],
-        counties=[scorecard_row_public(row) for row in card.counties],
-    )
+    return AuditDocument.model_validate(_audit_json(report))
 
 
 def scorecard_public(card: Scorecard, page: PageParams) -> ScorecardPublic:
     """The scorecard as the API answers it: a page of communities."""
-    return ScorecardPublic(
-        **dict(_scorecard_base(card)),
-        items=[scorecard_row_public(row) for row in page.slice(list(card.communities))],
-        total=len(card.communities),
-        offset=page.offset,
-        limit=page.limit,
-    )
+    return paged(ScorecardPublic, card.to_json(), "communities", page)
 
 
 def scorecard_document(card: Scorecard) -> ScorecardDocument:
     """The scorecard whole (``civicgraph audit --scorecard --json``)."""
-    return ScorecardDocument(
-        **dict(_scorecard_base(card)),
-        communities=[scorecard_row_public(row) for row in card.communities],
-    )
+    return ScorecardDocument.model_validate(card.to_json())

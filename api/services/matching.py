@@ -6,48 +6,34 @@ only; viewers see need titles and secretaries' names masked."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from api.deps import PageParams, masked, scoped_area
+from api.deps import PageParams, masked, paged, scoped_area
 from api.errors import BadRequestError
 from api.models import (
-    AppliedPublic,
-    AssignedPublic,
-    AssignmentBase,
     AssignmentDocument,
-    AssignmentItemPublic,
     AssignmentPublic,
-    CandidatePublic,
-    CandidatesBase,
     CandidatesDocument,
     CandidatesPublic,
-    InactiveProjectPublic,
     KpiPublic,
-    KpiRowPublic,
-    ProjectPublic,
     ProjectsDocument,
     ProjectsPublic,
     RoutePublic,
-    RouteStepPublic,
-    SeedComparisonPublic,
-    UncoveredCategoryPublic,
 )
 from api.tokens import ApiToken
 from graph.connection import AsyncGraph, Graph
 from graph.schema import Label
-from queries.assignment import ApplyReport, Assignment, AssignmentPlan, apply_plan, plan_assignment
+from queries.assignment import ApplyReport, AssignmentPlan, apply_plan, plan_assignment
 from queries.catalog import answer, answer_async
-from queries.kpi import KpiReport, KpiRow, SeedComparison, kpi_report
+from queries.kpi import KpiReport, kpi_report
 from queries.masking import mask_need_candidates, mask_route
 from queries.matching import (
-    RESOURCE_KIND_ZH,
-    Candidate,
-    CategoryMatch,
     NeedCandidates,
     candidates_steps,
 )
 from queries.nodes import require_visible
-from queries.projects import ProjectNeeds, ProjectsReport, UncoveredCategory, projects_report
-from queries.route import LEVEL_ZH, Route, RouteStep, route
+from queries.projects import ProjectsReport, projects_report
+from queries.route import Route, route
 
 
 def community_of(graph: Graph, token: ApiToken, community_id: str | None) -> str | None:
@@ -97,76 +83,14 @@ def _seen(found: NeedCandidates, token: ApiToken) -> NeedCandidates:
     return mask_need_candidates(found) if masked(token) else found
 
 
-def candidate_public(candidate: Candidate) -> CandidatePublic:
-    """A candidate: DESIGN's entry, with names and reasons."""
-    resource = candidate.resource
-    return CandidatePublic(
-        resource_id=resource.resource_id,
-        resource_kind=resource.kind,
-        resource_kind_zh=RESOURCE_KIND_ZH[resource.kind],
-        provider_id=resource.provider_id,
-        category_match=candidate.category_match,
-        distance=candidate.distance,
-        remaining=candidate.remaining,
-        reason=candidate.reason,
-        reason_zh=candidate.reason_zh,
-        reason_en=candidate.reason_en,
-        resource_name=resource.name,
-        provider_name=resource.provider_name,
-        category_id=resource.category_id,
-        capacity=resource.capacity,
-        covered_place_id=candidate.covered_place_id,
-        covered_place_name=candidate.covered_place_name,
-    )
-
-
-def _candidates_base(found: NeedCandidates) -> CandidatesBase:
-    need = found.need
-    return CandidatesBase(
-        need_id=need.need_id,
-        need_name=need.name,
-        need_status=need.status,
-        need_kind=need.kind,
-        urgency=need.urgency,
-        category_id=need.category_id,
-        category_zh=need.category_zh,
-        category_en=need.category_en,
-        place_id=need.place_id,
-        place_name=need.place_name,
-        assigned_to=need.assigned_to,
-        note_zh=found.note_zh,
-        note_en=found.note_en,
-        full=[candidate_public(candidate) for candidate in found.full],
-        inactive_projects=[
-            InactiveProjectPublic(
-                **dict(candidate_public(candidate)), status=candidate.resource.status
-            )
-            for candidate in found.inactive
-        ],
-    )
-
-
-# ``dict(model)`` is a model's fields as they are (nested models stay models):
-# a page and a whole document share their base without naming its fields again.
-
-
 def candidates_public(found: NeedCandidates, page: PageParams) -> CandidatesPublic:
     """A need's candidates as the API answers them: a page of them."""
-    return CandidatesPublic(
-        **dict(_candidates_base(found)),
-        items=[candidate_public(candidate) for candidate in page.slice(list(found.candidates))],
-        total=len(found.candidates),
-        offset=page.offset,
-        limit=page.limit,
-    )
+    return paged(CandidatesPublic, found.to_json(), "candidates", page)
 
 
 def candidates_document(found: NeedCandidates) -> CandidatesDocument:
     """A need's candidates, all of them (``civicgraph candidates --json``)."""
-    return CandidatesDocument(
-        **dict(_candidates_base(found)),
-        candidates=[candidate_public(candidate) for candidate in found.candidates],
-    )
+    return CandidatesDocument.model_validate(found.to_json())
 
 
 # --- the route --------------------------------------------------------------------
@@ -183,40 +107,9 @@ def need_route(graph: Graph, token: ApiToken, need_id: str) -> RoutePublic:
     return route_public(mask_route(found) if masked(token) else found)
 
 
-def route_step_public(step: RouteStep) -> RouteStepPublic:
-    """One level of the route: DESIGN's step, with the level in Chinese, the
-    place and the notes."""
-    return RouteStepPublic(
-        level=step.level,
-        level_zh=LEVEL_ZH[step.level],
-        org_id=step.org_id,
-        org_name=step.org_name,
-        secretary_id=step.secretary_id,
-        secretary_name=step.secretary_name,
-        missing=step.missing,
-        missing_zh=step.missing_zh,
-        missing_en=step.missing_en,
-        place_id=step.place_id,
-        place_name=step.place_name,
-        notes_zh=list(step.notes_zh),
-        notes_en=list(step.notes_en),
-        domain=step.domain,
-        alternatives=list(step.alternatives),
-    )
-
-
 def route_public(found: Route) -> RoutePublic:
     """A need's route (the API's answer and ``civicgraph route --json``)."""
-    return RoutePublic(
-        need_id=found.need_id,
-        need_name=found.need_name,
-        need_status=found.status,
-        category_id=found.category_id,
-        category_zh=found.category_zh,
-        category_en=found.category_en,
-        complete=found.complete,
-        steps=[route_step_public(step) for step in found.steps],
-    )
+    return RoutePublic.model_validate(found.to_json())
 
 
 # --- the assignment ---------------------------------------------------------------
@@ -237,65 +130,20 @@ def assignment(
     return assignment_public(plan, applied, page)
 
 
-def assignment_item_public(item: Assignment) -> AssignmentItemPublic:
-    """One need given to one resource."""
-    return AssignmentItemPublic(
-        need_id=item.need_id,
-        resource_id=item.resource_id,
-        urgency=item.urgency,
-        distance=item.distance,
-        category_match=CategoryMatch(item.category_match),
-    )
-
-
-def applied_public(written: ApplyReport) -> AppliedPublic:
-    """What an applied plan wrote."""
-    return AppliedPublic(
-        assigned=[
-            AssignedPublic(need_id=need_id, resource_id=resource_id)
-            for need_id, resource_id in written.assigned
-        ],
-        skipped=list(written.skipped),
-    )
-
-
-def _assignment_base(plan: AssignmentPlan, written: ApplyReport | None) -> AssignmentBase:
-    return AssignmentBase(
-        unassigned=list(plan.unassigned),
-        without_candidate=list(plan.without_candidate),
-        needs=plan.needs,
-        served=plan.served,
-        greedy_served=plan.greedy_served,
-        total_urgency=plan.total_urgency,
-        greedy_urgency=plan.greedy_urgency,
-        total_distance=plan.total_distance,
-        components=plan.components,
-        settled_directly=plan.settled_directly,
-        community_id=plan.community_id,
-        seconds={key: round(value, 3) for key, value in plan.seconds.items()},
-        applied=applied_public(written) if written is not None else None,
-    )
+def _assignment_json(plan: AssignmentPlan, written: ApplyReport | None) -> dict[str, Any]:
+    return {**plan.to_json(), "applied": written.to_json() if written is not None else None}
 
 
 def assignment_public(
     plan: AssignmentPlan, written: ApplyReport | None, page: PageParams
 ) -> AssignmentPublic:
     """The assignment as the API answers it: a page of it."""
-    return AssignmentPublic(
-        **dict(_assignment_base(plan, written)),
-        items=[assignment_item_public(item) for item in page.slice(plan.assignments)],
-        total=len(plan.assignments),
-        offset=page.offset,
-        limit=page.limit,
-    )
+    return paged(AssignmentPublic, _assignment_json(plan, written), "assignments", page)
 
 
 def assignment_document(plan: AssignmentPlan, written: ApplyReport | None) -> AssignmentDocument:
     """The assignment whole (``civicgraph assign --json``)."""
-    return AssignmentDocument(
-        **dict(_assignment_base(plan, written)),
-        assignments=[assignment_item_public(item) for item in plan.assignments],
-    )
+    return AssignmentDocument.model_validate(_assignment_json(plan, written))
 
 
 # --- projects -----------------------------------------------------------------------
@@ -315,63 +163,14 @@ def projects(
     return projects_public(report, page)
 
 
-def project_public(project: ProjectNeeds) -> ProjectPublic:
-    """A project and the open needs it could serve."""
-    return ProjectPublic(
-        project_id=project.project_id,
-        name=project.name,
-        status=project.status,
-        status_zh=project.status_zh,
-        unit_id=project.unit_id,
-        unit_name=project.unit_name,
-        community_id=project.community_id,
-        community_name=project.community_name,
-        category_id=project.category_id,
-        category_zh=project.category_zh,
-        category_en=project.category_en,
-        capacity=project.capacity,
-        remaining=project.remaining,
-        open_needs=project.open_needs,
-        exact=project.exact,
-        urgency=project.urgency,
-        need_ids=list(project.need_ids),
-    )
-
-
-def uncovered_public(gap: UncoveredCategory) -> UncoveredCategoryPublic:
-    """A category nothing covers in a community."""
-    return UncoveredCategoryPublic(
-        community_id=gap.community_id,
-        community_name=gap.community_name,
-        category_id=gap.category_id,
-        category_zh=gap.category_zh,
-        category_en=gap.category_en,
-        open_needs=gap.open_needs,
-        urgency=gap.urgency,
-        need_ids=list(gap.need_ids),
-        inactive_projects=list(gap.inactive_projects),
-    )
-
-
 def projects_public(report: ProjectsReport, page: PageParams) -> ProjectsPublic:
     """Projects against needs as the API answers them: a page of projects."""
-    return ProjectsPublic(
-        community_id=report.community_id,
-        uncovered=[uncovered_public(gap) for gap in report.uncovered],
-        items=[project_public(project) for project in page.slice(report.projects)],
-        total=len(report.projects),
-        offset=page.offset,
-        limit=page.limit,
-    )
+    return paged(ProjectsPublic, report.to_json(), "projects", page)
 
 
 def projects_document(report: ProjectsReport) -> ProjectsDocument:
     """Every project against needs (``civicgraph projects --json``)."""
-    return ProjectsDocument(
-        community_id=report.community_id,
-        uncovered=[uncovered_public(gap) for gap in report.uncovered],
-        projects=[project_public(project) for project in report.projects],
-    )
+    return ProjectsDocument.model_validate(report.to_json())
 
 
 # --- KPIs ---------------------------------------------------------------------------
@@ -397,56 +196,6 @@ def kpi(
     return kpi_public(kpi_report(graph, chosen, date_from, date_to))
 
 
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def kpi_row_public(row: KpiRow) -> KpiRowPublic:
-    """One group's KPIs, rates rounded to 4 places."""
-    return KpiRowPublic(
-        group_id=row.group_id,
-        group_name=row.group_name,
-        raised=row.raised,
-        open=row.open,
-        assigned=row.assigned,
-        resolved=row.resolved,
-        resolution_rate=_rounded(row.resolution_rate),
-        median_days=row.median_days,
-        rated=row.rated,
-        satisfied=row.satisfied,
-        satisfaction_rate=_rounded(row.satisfaction_rate),
-        micro_wishes=row.micro_wishes,
-        micro_volunteer=row.micro_volunteer,
-        chain_solved=row.chain_solved,
-    )
-
-
-def seed_comparison_public(comparison: SeedComparison) -> SeedComparisonPublic:
-    """A seed figure beside the measured one."""
-    return SeedComparisonPublic(
-        key=comparison.figure.key,
-        title_zh=comparison.figure.title_zh,
-        title_en=comparison.figure.title_en,
-        seed=comparison.figure.value,
-        measured=_rounded(comparison.measured),
-    )
-
-
 def kpi_public(report: KpiReport) -> KpiPublic:
     """The KPIs (the API's answer and ``civicgraph kpi --json``)."""
-
-    def rows(breakdown: str) -> list[KpiRowPublic]:
-        return [kpi_row_public(row) for row in report.breakdowns.get(breakdown, [])]
-
-    return KpiPublic(
-        community_id=report.community_id,
-        date_from=report.date_from,
-        date_to=report.date_to,
-        overall=kpi_row_public(report.overall),
-        by_kind=rows("kind"),
-        by_county=rows("county"),
-        by_community=rows("community"),
-        by_month=rows("month"),
-        seed_liangshan=[seed_comparison_public(comparison) for comparison in report.seed],
-        seed_note=report.seed_note,
-    )
+    return KpiPublic.model_validate(report.to_json())

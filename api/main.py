@@ -8,7 +8,7 @@ on the event loop. The two routes other systems call most (a node with its
 neighbours, a need's candidates) run on the event loop themselves, on the
 asynchronous connection the lifespan opens beside the other, and write their
 JSON directly (:func:`api.routes.common.json_response`). Their concurrent
-requests share merged queries (:meth:`graph.connection.AsyncGraph.query_merged`).
+requests share merged queries (:meth:`graph.async_connection.AsyncGraph.query_merged`).
 
 Everything lives under ``/api``; the OpenAPI document is
 ``/api/openapi.json``. The site works offline: FastAPI's own documentation

@@ -3,6 +3,11 @@
 
 A rejected workbook prints every problem as ``file:row:column: message`` (or
 a JSON list of them) and exits with status 2, having written nothing.
+
+``scenario``, ``validate`` and ``load`` make millions of rows on a large
+workbook, and pause Python's garbage collector meanwhile
+(:func:`api.collector.collector_paused`): the command owns its process, so
+the choice is its own, not the loader's.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.collector import collector_paused
 from api.console import JsonOption, app, console, print_json, say
 from graph.connection import get_graph
 from graph.errors import ValidationError
@@ -72,7 +78,8 @@ def scenario_command(
     json_output: JsonOption = False,
 ) -> None:
     """Write a built-in scenario as a workbook (内置场景)."""
-    summary = write_scenario(name, out, counties=counties, seed=seed)
+    with collector_paused():
+        summary = write_scenario(name, out, counties=counties, seed=seed)
     if json_output:
         print_json(
             {
@@ -117,7 +124,8 @@ def validate_command(
     """
     known = known_nodes(None if offline else get_graph(echo=say))
     try:
-        workbook = validate_path(path, known)
+        with collector_paused():
+            workbook = validate_path(path, known)
     except ValidationError as error:
         _report_rejection(error, json_output)
         return
@@ -171,7 +179,7 @@ def load_command(
     graph = get_graph(echo=say)
     show_progress = not json_output and _workbook_size(path) > PROGRESS_THRESHOLD
     try:
-        with _progress_bar(show_progress) as progress:
+        with collector_paused(), _progress_bar(show_progress) as progress:
             report = load_workbook(
                 graph,
                 path,

@@ -4,7 +4,6 @@ trip."""
 
 from __future__ import annotations
 
-import gc
 import json
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from graph.introspect import (
 )
 from graph.schema import Label, RelType
 from loaders.export import export_workbook
-from loaders.load import collector_paused, load_workbook
+from loaders.load import load_workbook
 from tests.loaders.workbooks import (
     SMALL,
     add_row,
@@ -315,27 +314,3 @@ def test_validate_cli_reports_every_problem_located(tmp_path: Path) -> None:
         ("places.csv", 4, "kind"),
         ("services.csv", 3, "capacity"),
     }
-
-
-def test_rows_made_while_the_collector_paused_go_to_the_oldest_generation() -> None:
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-        rows = [{"id": f"N{number}"} for number in range(50_000)]
-
-    assert gc.isenabled()
-    # Not left to the next young collection, which would walk every one.
-    assert any(obj is rows for obj in gc.get_objects(generation=2))
-
-
-def test_a_process_that_froze_objects_keeps_them_frozen() -> None:
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with collector_paused():
-            rows = [{"id": f"N{number}"} for number in range(1000)]
-        assert gc.get_freeze_count() == frozen
-        assert gc.isenabled()
-        assert len(rows) == 1000
-    finally:
-        gc.unfreeze()

@@ -35,7 +35,7 @@ from fastapi.staticfiles import StaticFiles
 import api.routes
 from api.errors import install_error_handlers
 from api.tokens import TokenStore
-from graph.connection import Graph, connect
+from graph.connection import SERVER_BUDGET, Graph, connect
 from graph.settings import Settings, get_settings
 
 API_PREFIX = "/api"
@@ -156,18 +156,22 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         settings: the settings (the process's own by default): where Neo4j
             is, and ``$CIVICGRAPH_HOME`` with the token file.
         graph: an open connection to use instead of opening one (it is then
-            left open on shutdown: its owner closes it).
+            left open on shutdown: its owner closes it). A server's should
+            have :data:`graph.connection.SERVER_BUDGET`.
 
     Returns:
         The app; its lifespan opens the connection (starting the local Neo4j
-        when ``NEO4J_URI`` is unset) and closes it on shutdown.
+        when ``NEO4J_URI`` is unset) with a server's budget, and closes it on
+        shutdown.
     """
     chosen = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = graph is None
-        app.state.graph = connect(chosen) if graph is None else graph
+        # A server's budget: with Neo4j down, a request answers 503 at once
+        # rather than wait the half-minute a batch job would.
+        app.state.graph = connect(chosen, budget=SERVER_BUDGET) if graph is None else graph
         app.state.async_graph = app.state.graph.open_async()
         anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
         try:

@@ -4,8 +4,8 @@ and the merged reads that let concurrent asks of one query share it.
 The API opens an :class:`AsyncGraph` beside its :class:`~graph.connection.Graph`
 (:meth:`Graph.open_async <graph.connection.Graph.open_async>`): its hottest
 routes run on the event loop without a thread. It asks the same catalog
-queries the same way, with the same retries and the same translation of the
-driver's errors, and can answer concurrent asks of one query with one
+queries the same way, with the same retry budget and the same translation of
+the driver's errors, and can answer concurrent asks of one query with one
 query (:meth:`AsyncGraph.query_merged`).
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from graph.connection import Record, retry_delays, row_of, translated_errors
+from graph.connection import BATCH_BUDGET, Budget, Record, retry_delays, row_of, translated_errors
 
 IDLE_SESSIONS = 64
 """Read sessions an :class:`AsyncGraph` keeps between queries, at most."""
@@ -66,11 +66,14 @@ class AsyncGraph:
         driver: the official asynchronous driver.
         database: the database name, or ``None`` for the server's default.
         uri: where the driver points, for messages.
+        budget: how long it waits for the database (its driver was opened
+            with the same budget).
     """
 
     driver: neo4j.AsyncDriver
     database: str | None
     uri: str
+    budget: Budget = BATCH_BUDGET
     _idle: list[neo4j.AsyncSession] = field(default_factory=list, repr=False)
     _gathering: dict[Hashable, _Merged] = field(default_factory=dict, repr=False)
     _merged_slots: asyncio.Semaphore = field(
@@ -85,7 +88,7 @@ class AsyncGraph:
         :meth:`Graph.query <graph.connection.Graph.query>` does."""
         params = dict(parameters or {})
         with translated_errors(self.uri):
-            for delay in retry_delays():
+            for delay in retry_delays(self.budget.retry_seconds, self.budget.first_retry):
                 session = self._idle.pop() if self._idle else self._session()
                 try:
                     result = await session.run(text, params)

@@ -9,8 +9,10 @@ in read sessions, so that a cluster routes them to its readers.
 A read of one query runs as an auto-commit transaction: it costs the server
 less than an explicit one (no separate commit), and a single read needs no
 more. Writes run in managed transactions. Both are retried on transient
-errors for up to :data:`RETRY_SECONDS` (the driver retries the managed ones,
-:func:`retry_delays` the reads).
+errors within the connection's :class:`Budget` (the driver retries the managed
+ones, :func:`retry_delays` the reads). A batch job (``civicgraph load``) waits
+out a database that is restarting (:data:`BATCH_BUDGET`); a server answers
+its callers at once that the database is down (:data:`SERVER_BUDGET`).
 
 The asynchronous connection the API opens beside this one, and its merged
 reads, are in :mod:`graph.async_connection`.
@@ -47,20 +49,63 @@ T = TypeVar("T")
 Record = dict[str, Any]
 """One result row: its columns by name."""
 
+_SERVER_VERSION = "CALL dbms.components() YIELD versions RETURN versions[0] AS version"
+
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
-RETRY_SECONDS = 30.0
-"""How long a query is retried on transient errors (a leader switch, a
-server not yet up) before its error is reported."""
 
-_DRIVER_OPTIONS: dict[str, Any] = {
-    "connection_timeout": 10.0,
-    "connection_acquisition_timeout": 30.0,
-    "max_transaction_retry_time": RETRY_SECONDS,
-    "user_agent": "civicgraph",
-    "notifications_min_severity": "OFF",
-}
-"""The options of every driver civicgraph opens, synchronous or not."""
+@dataclass(frozen=True)
+class Budget:
+    """How long a connection waits for the database before it gives up.
+
+    Attributes:
+        connection_timeout: seconds to open one connection (TCP, TLS and the
+            Bolt handshake).
+        acquisition_timeout: seconds to get a connection from the pool,
+            opening one included.
+        retry_seconds: how long a query is retried on transient errors (a
+            leader switch, a server not yet up, a pooled connection that a
+            restart broke) before its error is reported.
+        first_retry: seconds before the first retry of a read; each next
+            pause is twice as long.
+    """
+
+    connection_timeout: float
+    acquisition_timeout: float
+    retry_seconds: float
+    first_retry: float
+
+    def driver_options(self) -> dict[str, Any]:
+        """The options of a driver with this budget, synchronous or not."""
+        return {
+            "connection_timeout": self.connection_timeout,
+            "connection_acquisition_timeout": self.acquisition_timeout,
+            "max_transaction_retry_time": self.retry_seconds,
+            "user_agent": "civicgraph",
+            "notifications_min_severity": "OFF",
+        }
+
+
+BATCH_BUDGET = Budget(
+    connection_timeout=10.0, acquisition_timeout=30.0, retry_seconds=30.0, first_retry=0.5
+)
+"""A batch job's (the command line's): a load that meets a restarting
+database waits for it rather than fail half-way."""
+
+SERVER_BUDGET = Budget(
+    connection_timeout=1.0, acquisition_timeout=1.5, retry_seconds=0.1, first_retry=0.1
+)
+"""A server's: its callers are better told at once that the database is down
+(503, which they may retry) than held for the half-minute a batch job waits.
+
+A read gets one more attempt a tenth of a second after a transient error:
+enough for a connection that a database restart left broken in the pool,
+since the driver then drops the pool's other connections to that server. The
+driver retries a managed write once, about a second later (its own first
+pause), however small ``retry_seconds`` is. With the database's process
+stopped (connections refused), a request answers 503 in about a second at
+most; with its host gone silent, each attempt waits ``connection_timeout``
+more."""
 
 
 class QueryError(CivicGraphError):
@@ -75,12 +120,16 @@ class Graph:
         driver: the official driver.
         database: the database name, or ``None`` for the server's default.
         uri: where the driver points, for messages.
+        auth: the user and password, for :meth:`open_async`.
+        budget: how long it waits for the database (its driver was opened
+            with the same budget).
     """
 
     driver: neo4j.Driver
     database: str | None
     uri: str
     auth: tuple[str, str] = field(default=("", ""), repr=False)
+    budget: Budget = BATCH_BUDGET
     _closed: bool = field(default=False, repr=False)
 
     def read(
@@ -118,8 +167,14 @@ class Graph:
         params = dict(parameters or {})
         if write:
             return self.write(lambda tx: [row_of(record) for record in tx.run(text, params)])
+        budget = self.budget
+        return self._read(text, params, retry_delays(budget.retry_seconds, budget.first_retry))
+
+    def _read(
+        self, text: str, params: dict[str, Any], delays: Iterator[float | None]
+    ) -> list[Record]:
         with translated_errors(self.uri):
-            for delay in retry_delays():
+            for delay in delays:
                 try:
                     with self.driver.session(
                         database=self.database, default_access_mode=neo4j.READ_ACCESS
@@ -133,7 +188,7 @@ class Graph:
 
     def open_async(self) -> AsyncGraph:
         """An :class:`~graph.async_connection.AsyncGraph` to the same
-        database, with the same user.
+        database, with the same user and budget.
 
         Its driver makes its connections in the event loop that first uses it:
         use it from one loop only, and close it there.
@@ -141,8 +196,10 @@ class Graph:
         # Imported here: the asynchronous module builds on this one.
         from graph.async_connection import AsyncGraph
 
-        driver = neo4j.AsyncGraphDatabase.driver(self.uri, auth=self.auth, **_DRIVER_OPTIONS)
-        return AsyncGraph(driver=driver, database=self.database, uri=self.uri)
+        driver = neo4j.AsyncGraphDatabase.driver(
+            self.uri, auth=self.auth, **self.budget.driver_options()
+        )
+        return AsyncGraph(driver=driver, database=self.database, uri=self.uri, budget=self.budget)
 
     @contextmanager
     def session(self) -> Iterator[neo4j.Session]:
@@ -150,9 +207,16 @@ class Graph:
         with self.driver.session(database=self.database) as session:
             yield session
 
-    def server_version(self) -> str:
-        """The Neo4j version the server reports."""
-        rows = self.query("CALL dbms.components() YIELD versions RETURN versions[0] AS version")
+    def server_version(self, *, retry: bool = True) -> str:
+        """The Neo4j version the server reports.
+
+        Args:
+            retry: retry on transient errors within the budget; ``False``
+                asks once, as a health check does: a check that waits for
+                the database to come back tells its caller nothing sooner.
+        """
+        delays = retry_delays(self.budget.retry_seconds if retry else 0.0, self.budget.first_retry)
+        rows = self._read(_SERVER_VERSION, {}, delays)
         return str(rows[0]["version"])
 
     def close(self) -> None:
@@ -173,7 +237,7 @@ def row_of(record: neo4j.Record) -> Record:
 
 
 def retry_delays(
-    seconds: float = RETRY_SECONDS, first: float = 0.5, jitter: float = 0.2
+    seconds: float = BATCH_BUDGET.retry_seconds, first: float = 0.5, jitter: float = 0.2
 ) -> Iterator[float | None]:
     """The pauses between attempts of a query retried on transient errors:
     doubling from ``first`` (each within ``jitter`` of its value) while the
@@ -223,7 +287,12 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph:
+def connect(
+    settings: Settings | None = None,
+    echo: Echo | None = None,
+    *,
+    budget: Budget = BATCH_BUDGET,
+) -> Graph:
     """Open a verified connection as the settings say.
 
     With ``NEO4J_URI`` unset, the local Neo4j is used (and started if it is
@@ -232,6 +301,8 @@ def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph
     Args:
         settings: the settings; the process's own by default.
         echo: where to say that the local Neo4j is being started.
+        budget: how long its queries wait for the database: a batch job's
+            by default, :data:`SERVER_BUDGET` for a server.
 
     Raises:
         ConfigurationError: a malformed URI or a missing setting.
@@ -255,11 +326,15 @@ def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph
         assert status.uri is not None
         uri, user, password = status.uri, LOCAL_USER, local.password()
     try:
-        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), **_DRIVER_OPTIONS)
+        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), **budget.driver_options())
     except (ValueError, neo4j_errors.ConfigurationError) as error:
         raise ConfigurationError(f"NEO4J_URI={uri!r}: {_first_line(error)}") from error
     graph = Graph(
-        driver=driver, database=settings.neo4j_database or None, uri=uri, auth=(user, password)
+        driver=driver,
+        database=settings.neo4j_database or None,
+        uri=uri,
+        auth=(user, password),
+        budget=budget,
     )
     try:
         with translated_errors(uri):

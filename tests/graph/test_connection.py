@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+import time
 
+import neo4j
 import pytest
 from pydantic import SecretStr
 
-from graph.connection import Graph, QueryError, connect, retry_delays, row_of
+from graph.connection import (
+    BATCH_BUDGET,
+    SERVER_BUDGET,
+    Budget,
+    Graph,
+    QueryError,
+    connect,
+    retry_delays,
+    row_of,
+)
 from graph.ddl import constraint_name, ensure_schema, index_name
 from graph.errors import ConfigurationError, DatabaseUnavailableError
 from graph.introspect import check_nodes, constraint_names, count_nodes, index_names
@@ -122,6 +133,45 @@ def test_unreachable_server_is_a_clean_error() -> None:
         DatabaseUnavailableError, match=re.escape("cannot reach Neo4j at bolt://127.0.0.1:9")
     ):
         connect(Settings(neo4j_uri="bolt://127.0.0.1:9", neo4j_password=SecretStr("x")))
+
+
+NOTHING_LISTENS = "bolt://127.0.0.1:9"
+"""A database that is down: nothing listens there, connections are refused."""
+
+FAIL_FAST = 5.0
+"""Seconds within which a query that must not wait out a retry budget fails.
+A behavioural bound, not a speed goal: a batch budget waits 30 s."""
+
+
+def _down(budget: Budget) -> Graph:
+    """A connection to a database that is down, with ``budget``."""
+    driver = neo4j.GraphDatabase.driver(
+        NOTHING_LISTENS, auth=("neo4j", "x"), **budget.driver_options()
+    )
+    return Graph(driver=driver, database=None, uri=NOTHING_LISTENS, budget=budget)
+
+
+def test_a_health_check_asks_once_whatever_the_budget() -> None:
+    down = _down(BATCH_BUDGET)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailableError, match="cannot reach Neo4j"):
+            down.server_version(retry=False)
+        assert time.monotonic() - started < FAIL_FAST
+    finally:
+        down.close()
+
+
+def test_a_servers_budget_reports_a_down_database_at_once() -> None:
+    down = _down(SERVER_BUDGET)
+    try:
+        for text, write in (("RETURN 1 AS one", False), ("CREATE (:Person {id: 'p'})", True)):
+            started = time.monotonic()
+            with pytest.raises(DatabaseUnavailableError, match="cannot reach Neo4j"):
+                down.query(text, write=write)
+            assert time.monotonic() - started < FAIL_FAST
+    finally:
+        down.close()
 
 
 def test_unknown_database_is_a_configuration_error(graph: Graph) -> None:

@@ -23,20 +23,18 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import uvloop
 
 from api.tokens import Role, TokenStore
 from bench.report import Metric
 from graph.connection import Graph
 from queries.catalog import run
+from tests.serving import free_port, serve_command, wait_until_up
 
 CLIENTS = 32
 SERVER_WORKERS = 1
@@ -69,13 +67,6 @@ class Tally:
         """A latency percentile, in ms."""
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _request(path: str, token: str, port: int) -> bytes:
@@ -158,40 +149,6 @@ def run_load(port: int, requests: list[bytes], clients: int, seconds: float) -> 
     """``clients`` clients asking ``requests`` for ``seconds``, on a uvloop event loop."""
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         return runner.run(_load(port, requests, clients, seconds))
-
-
-def serve_command(port: int, workers: int) -> list[str]:
-    """``civicgraph serve`` on ``port`` of 127.0.0.1 with ``workers``
-    processes, run by this Python."""
-    return [
-        sys.executable,
-        "-m",
-        "api.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-
-
-def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
-    """Wait until the ``civicgraph serve`` at ``base`` answers ``/api/health``.
-
-    Raises:
-        RuntimeError: it exited, or did not answer within ``timeout`` seconds.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("civicgraph serve exited before answering")
-        try:
-            if httpx.get(f"{base}/api/health", timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("civicgraph serve did not answer in time")
 
 
 def bench_api(graph: Graph, home: Path) -> list[Metric]:

@@ -19,9 +19,9 @@ import psutil
 import pytest
 
 from api.tokens import Role, TokenStore
-from bench.api import free_port, serve_command, wait_until_up
 from graph.connection import Graph
 from graph.settings import get_settings
+from tests.serving import free_port, serve_command, wait_until_up
 
 WORKERS = 2
 

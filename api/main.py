@@ -33,6 +33,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import api.routes
+from api.collector import steady_collector
 from api.errors import install_error_handlers
 from api.tokens import TokenStore
 from graph.connection import SERVER_BUDGET, Graph, connect
@@ -202,4 +203,14 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     for _, router, prefix in router_modules():
         app.include_router(router, prefix=prefix)
     _add_docs(app)
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as each process of ``civicgraph serve`` runs it: built from
+    the settings of the environment, then the objects it holds for good left
+    out of every collection of Python's garbage collector
+    (:func:`api.collector.steady_collector`)."""
+    app = create_app()
+    steady_collector()
     return app

@@ -98,8 +98,10 @@ def demo_command(
         console.print(f"the audit as of the scenario's last day: {address}audit?as_of={as_of}")
     console.print(f"admin token (shown once; keep it): [bold]{token}[/bold]\n", soft_wrap=True)
     if serve:
+        # The app opens its own connection, with a server's budget: the one
+        # above waits out a restarting database, as a batch job should.
         uvicorn.run(
-            create_app(settings, graph=graph),
+            create_app(settings),
             host=host,
             port=port,
             http=JoinedWritesProtocol,

@@ -1,10 +1,9 @@
 """``civicgraph serve --workers 2``: several server processes behind one port
-answer the API with the tokens of ``$CIVICGRAPH_HOME``, hold its connections
-evenly, replace a worker that dies, and stop with the parent."""
+(uvicorn's supervisor) answer the API with the tokens of ``$CIVICGRAPH_HOME``,
+replace a worker that dies, and stop with the parent."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import signal
 import socket
@@ -30,14 +29,6 @@ def _workers(server: subprocess.Popen[bytes]) -> list[psutil.Process]:
     """The parent's worker processes (not multiprocessing's resource tracker)."""
     children = psutil.Process(server.pid).children()
     return [child for child in children if "resource_tracker" not in " ".join(child.cmdline())]
-
-
-def _connections_held(worker: psutil.Process, port: int) -> int:
-    return sum(
-        1
-        for connection in worker.net_connections(kind="tcp")
-        if connection.status == psutil.CONN_ESTABLISHED and connection.laddr.port == port
-    )
 
 
 Served = tuple[subprocess.Popen[bytes], int, str, Path]
@@ -95,24 +86,10 @@ def test_serve_with_two_workers_answers_and_stops(served: Served) -> None:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(served: Served) -> None:
+def test_a_dead_worker_is_replaced(served: Served) -> None:
     server, port, token, _ = served
     headers = {"Authorization": f"Bearer {token}"}
-    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(6)]
-    try:
-        for connection in connections:
-            connection.request("GET", "/api/stats", headers=headers)
-            answer = connection.getresponse()
-            answer.read()
-            assert answer.status == 200
-        # Each keep-alive connection stays with the worker it was handed to.
-        workers = _workers(server)
-        assert sorted(_connections_held(worker, port) for worker in workers) == [3, 3]
-    finally:
-        for connection in connections:
-            connection.close()
-
-    victim = workers[0]
+    victim = _workers(server)[0]
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=30)
     deadline = time.monotonic() + 120
@@ -121,7 +98,7 @@ def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(served: Serv
     ) < WORKERS:
         assert time.monotonic() < deadline, "the dead worker was not replaced"
         time.sleep(0.2)
-    # New connections, every other one to the replacement.
+    # New connections, each to whichever worker the kernel wakes.
     answers = [
         httpx.get(f"http://127.0.0.1:{port}/api/stats", headers=headers).status_code
         for _ in range(8)

@@ -5,12 +5,15 @@ server's collector alone."""
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
-from typing import Any
+from types import FrameType
 
 from api.collector import collector_paused
 from graph.connection import Graph
 from loaders.load import known_nodes, load_workbook, validate_path
+from loaders.validate import validate
+from loaders.workbook import read_workbook
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small"
 
@@ -40,20 +43,19 @@ def test_a_process_that_froze_objects_keeps_them_frozen() -> None:
 
 
 def test_validating_a_workbook_leaves_the_collector_running() -> None:
-    collections: list[dict[str, Any]] = []
+    enabled_while_validating: set[bool] = set()
+    validating = {validate.__code__, read_workbook.__code__}
 
-    def seen(phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            collections.append(info)
+    def watch(frame: FrameType, event: str, argument: object) -> None:
+        if event == "call" and frame.f_code in validating:
+            enabled_while_validating.add(gc.isenabled())
 
-    gc.callbacks.append(seen)
+    sys.setprofile(watch)
     try:
         validate_path(SMALL, known_nodes(None))
     finally:
-        gc.callbacks.remove(seen)
-    assert gc.isenabled()
-    # Reading and validating make thousands of objects: young collections ran.
-    assert collections
+        sys.setprofile(None)
+    assert enabled_while_validating == {True}
 
 
 def test_loading_a_workbook_leaves_the_collector_running(empty_graph: Graph) -> None:

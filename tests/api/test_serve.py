@@ -22,6 +22,8 @@ from graph.connection import Graph
 from graph.settings import get_settings
 from tests.serving import free_port, serve_command, wait_until_up
 
+pytestmark = pytest.mark.slow
+
 WORKERS = 2
 
 

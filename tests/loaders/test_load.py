@@ -240,6 +240,7 @@ def test_a_rejected_workbook_writes_nothing_to_an_empty_graph(
 CORRUPTIONS = st.sampled_from(["", "???", "-5", "2024-02-30", "X01", "楼长", "true", "9" * 20])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,
@@ -289,6 +290,7 @@ def test_export_round_trip_is_identical(empty_graph: Graph, tmp_path: Path, form
     assert _counts(empty_graph) == counts
 
 
+@pytest.mark.slow
 def test_validate_cli_reports_every_problem_located(tmp_path: Path) -> None:
     workbook = copy_small(tmp_path)
     set_cell(workbook, "services.csv", 3, "capacity", "many")

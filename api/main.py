@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -31,12 +32,14 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.config import STARTUP_FAILURE
 
 import api.routes
 from api.collector import steady_collector
 from api.errors import install_error_handlers
 from api.tokens import TokenStore
 from graph.connection import SERVER_BUDGET, Graph, connect
+from graph.errors import CivicGraphError
 from graph.settings import Settings, get_settings
 
 API_PREFIX = "/api"
@@ -150,7 +153,9 @@ def _add_docs(app: FastAPI) -> None:
         )
 
 
-def create_app(settings: Settings | None = None, *, graph: Graph | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, graph: Graph | None = None, owns_graph: bool = False
+) -> FastAPI:
     """Build the API.
 
     Args:
@@ -159,6 +164,8 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         graph: an open connection to use instead of opening one (it is then
             left open on shutdown: its owner closes it). A server's should
             have :data:`graph.connection.SERVER_BUDGET`.
+        owns_graph: close ``graph`` on shutdown all the same, as if the app
+            had opened it.
 
     Returns:
         The app; its lifespan opens the connection (starting the local Neo4j
@@ -169,7 +176,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = graph is None
+        owned = graph is None or owns_graph
         # A server's budget: with Neo4j down, a request answers 503 at once
         # rather than wait the half-minute a batch job would.
         app.state.graph = connect(chosen, budget=SERVER_BUDGET) if graph is None else graph
@@ -208,9 +215,21 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
 
 def create_served_app() -> FastAPI:
     """The app as each process of ``civicgraph serve`` runs it: built from
-    the settings of the environment, then the objects it holds for good left
-    out of every collection of Python's garbage collector
-    (:func:`api.collector.steady_collector`)."""
-    app = create_app()
+    the settings of the environment, on a connection with a server's budget,
+    then the objects it holds for good left out of every collection of
+    Python's garbage collector (:func:`api.collector.steady_collector`).
+
+    The connection is opened here rather than in the lifespan: a lifespan
+    that fails is logged with its traceback, and a database that cannot be
+    reached is one line. The process then exits with uvicorn's startup
+    failure status, on which uvicorn's supervisor stops rather than start
+    the process again and again.
+    """
+    try:
+        graph = connect(budget=SERVER_BUDGET)
+    except CivicGraphError as error:
+        sys.stderr.write(f"civicgraph: error: {' '.join(str(error).split())}\n")
+        raise SystemExit(STARTUP_FAILURE) from error
+    app = create_app(graph=graph, owns_graph=True)
     steady_collector()
     return app

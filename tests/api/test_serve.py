@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,9 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from uvicorn.config import STARTUP_FAILURE
 
+from api.commands.serve import SERVED_APP
 from api.tokens import Role, TokenStore
 from graph.connection import Graph
 from graph.settings import get_settings
@@ -137,4 +140,40 @@ def test_a_port_in_use_is_one_clear_line(graph: Graph) -> None:
     assert f"civicgraph: error: cannot listen on 127.0.0.1:{port}: Address already in use" in (
         result.stderr
     )
+    assert "Traceback" not in result.stderr
+
+
+NOTHING_LISTENS = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
+"""A database that cannot be reached: nothing listens there."""
+
+
+def test_an_unreachable_database_is_one_line_before_serving() -> None:
+    result = subprocess.run(
+        serve_command(free_port(), WORKERS),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **NOTHING_LISTENS},
+    )
+    assert result.returncode != 0
+    assert "civicgraph: error: cannot reach Neo4j at bolt://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_server_process_that_cannot_reach_the_database_says_so_in_one_line() -> None:
+    # What a server process does when the database goes away between the
+    # command's check and its own start (or when one is started again).
+    started = (
+        "import uvicorn; "
+        f"uvicorn.run({SERVED_APP!r}, factory=True, port={free_port()}, log_level='info')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", started],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **NOTHING_LISTENS},
+    )
+    assert result.returncode == STARTUP_FAILURE
+    assert "civicgraph: error: cannot reach Neo4j at bolt://127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr

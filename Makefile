@@ -9,7 +9,7 @@ CLI := $(RUN) api.cli
 STAMP := $(VENV)/.installed
 COUNTIES ?= 11
 
-.PHONY: install demo test lint format neo4j neo4j-stop bench clean browser
+.PHONY: install demo test test-fast lint format neo4j neo4j-stop bench clean browser
 
 install: $(STAMP)
 	@$(CLI) neo4j install
@@ -27,8 +27,13 @@ browser:
 demo: install
 	$(CLI) demo
 
+# The whole suite: what CI runs.
 test: install browser
 	@bash .ci/test
+
+# Everything but the tests marked slow: the developer's loop.
+test-fast: install
+	@bash .ci/test -m "not slow"
 
 lint: $(STAMP)
 	$(RUN) ruff check .

@@ -49,15 +49,22 @@ def open_graph() -> Graph:
     """The process's connection to the graph (starting the local Neo4j when
     needed), with a warning line on standard error, once, when an
     interrupted load left the graph mid-load (:mod:`graph.loadmark`)."""
-    global _checked_mark
     graph = get_graph(echo=say)
-    if not _checked_mark:
-        _checked_mark = True
-        mark = read_mark(graph)
-        if mark is not None and not mark.running():
-            error_console.print(
-                f"[yellow]warning: the graph is mid-load (装载未完成): {mark.describe()}; "
-                "run `civicgraph recover` to finish it[/yellow]",
-                highlight=False,
-            )
+    warn_if_mid_load(graph)
     return graph
+
+
+def warn_if_mid_load(graph: Graph) -> None:
+    """Say, once per process, on standard error, that an interrupted load
+    left the graph mid-load (:mod:`graph.loadmark`)."""
+    global _checked_mark
+    if _checked_mark:
+        return
+    _checked_mark = True
+    mark = read_mark(graph)
+    if mark is not None and not mark.running():
+        error_console.print(
+            f"[yellow]warning: the graph is mid-load (装载未完成): {mark.describe()}; "
+            "run `civicgraph recover` to finish it[/yellow]",
+            highlight=False,
+        )

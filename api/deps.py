@@ -22,7 +22,8 @@ from pydantic import BaseModel
 
 from api.errors import ForbiddenError, UnauthorizedError
 from api.tokens import ApiToken, Role, TokenStore
-from graph.connection import AsyncGraph, Graph
+from graph.async_connection import AsyncGraph
+from graph.connection import Graph
 from graph.errors import NotFoundError
 from graph.settings import Settings
 from queries.nodes import MAX_PAGE, visible_nodes

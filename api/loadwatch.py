@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from graph.connection import AsyncGraph
+from graph.async_connection import AsyncGraph
 from graph.errors import CivicGraphError
 from graph.loadmark import MARK_PARAMETERS, MARK_QUERY, LoadMark, mark_from
 

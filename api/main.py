@@ -10,7 +10,7 @@ on the event loop. The two routes other systems call most (a node with its
 neighbours, a need's candidates) run on the event loop themselves, on the
 asynchronous connection the lifespan opens beside the other, and write their
 JSON directly (:func:`api.routes.common.json_response`). Their concurrent
-requests share merged queries (:meth:`graph.connection.AsyncGraph.query_merged`).
+requests share merged queries (:meth:`graph.async_connection.AsyncGraph.query_merged`).
 
 The API lives under ``/api``, the planners' pages at the site's root; the OpenAPI document is
 ``/api/openapi.json``. The site works offline: FastAPI's own documentation
@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,7 +35,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.config import STARTUP_FAILURE
 
+from api.collector import steady_collector
 from api.errors import install_error_handlers
 from api.loadwatch import LoadWatch
 from api.routes import (
@@ -54,7 +57,8 @@ from api.routes import (
 from api.security import SecurityHeaders, csp_nonce
 from api.session import Sessions
 from api.tokens import TokenStore
-from graph.connection import Graph, connect
+from graph.connection import SERVER_BUDGET, Graph, connect
+from graph.errors import CivicGraphError
 from graph.settings import Settings, get_settings
 from visualize.render import library_style_hashes
 
@@ -170,25 +174,33 @@ def _add_docs(app: FastAPI) -> None:
         return HTMLResponse(html.replace("<script>", f'<script nonce="{nonce}">'))
 
 
-def create_app(settings: Settings | None = None, *, graph: Graph | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, graph: Graph | None = None, owns_graph: bool = False
+) -> FastAPI:
     """Build the API.
 
     Args:
         settings: the settings (the process's own by default): where Neo4j
             is, and ``$CIVICGRAPH_HOME`` with the token file.
         graph: an open connection to use instead of opening one (it is then
-            left open on shutdown: its owner closes it).
+            left open on shutdown: its owner closes it). A server's should
+            have :data:`graph.connection.SERVER_BUDGET`.
+        owns_graph: close ``graph`` on shutdown all the same, as if the app
+            had opened it.
 
     Returns:
         The app; its lifespan opens the connection (starting the local Neo4j
-        when ``NEO4J_URI`` is unset) and closes it on shutdown.
+        when ``NEO4J_URI`` is unset) with a server's budget, and closes it on
+        shutdown.
     """
     chosen = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = graph is None
-        app.state.graph = connect(chosen) if graph is None else graph
+        owned = graph is None or owns_graph
+        # A server's budget: with Neo4j down, a request answers 503 at once
+        # rather than wait the half-minute a batch job would.
+        app.state.graph = connect(chosen, budget=SERVER_BUDGET) if graph is None else graph
         app.state.async_graph = app.state.graph.open_async()
         anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
         watching = asyncio.create_task(app.state.load_watch.run(app.state.async_graph))
@@ -232,4 +244,26 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         style_hashes=library_style_hashes(),
         extra=app.state.load_watch.headers,
     )
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as each process of ``civicgraph serve`` runs it: built from
+    the settings of the environment, on a connection with a server's budget,
+    then the objects it holds for good left out of every collection of
+    Python's garbage collector (:func:`api.collector.steady_collector`).
+
+    The connection is opened here rather than in the lifespan: a lifespan
+    that fails is logged with its traceback, and a database that cannot be
+    reached is one line. The process then exits with uvicorn's startup
+    failure status, on which uvicorn's supervisor stops rather than start
+    the process again and again.
+    """
+    try:
+        graph = connect(budget=SERVER_BUDGET)
+    except CivicGraphError as error:
+        sys.stderr.write(f"civicgraph: error: {' '.join(str(error).split())}\n")
+        raise SystemExit(STARTUP_FAILURE) from error
+    app = create_app(graph=graph, owns_graph=True)
+    steady_collector()
     return app

@@ -7,6 +7,14 @@ which wakes up twice. Here what a connection writes during one turn of the
 event loop is held and written together at the end of that turn, so an answer
 whose body comes in one piece (every answer of the API and the pages) costs
 one write.
+
+It subclasses uvicorn's private ``httptools_impl`` module, so uvicorn is
+pinned exactly in ``pyproject.toml``, and ``tests/api/test_protocol.py``
+fails when the installed uvicorn is not the pinned one or no longer writes an
+answer through the transport it is given. Paired trials (one server, the
+joining switched on and off every 6 s, 32 clients, 2 × 12 windows) measured
+it still paying with uvicorn 0.54: 6 to 10 % less server CPU per request,
+more requests/s in 9 and 10 of 12 pairs.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from bench.api import bench_api
 from bench.load import bench_load
+from bench.mixed import bench_mixed
 from bench.queries import bench_queries
 from bench.report import Metric, print_table, write_results
 from bench.views import bench_views
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         metrics += bench_api(graph, home)
         print("part 3: the views in headless Chromium ...", flush=True)
         metrics += bench_views(graph, work, settings=settings, as_of=REFERENCE_DATE)
+        # Last: its writes change the graph the other parts measure.
+        print("part 3: the API under mixed load ...", flush=True)
+        metrics += bench_mixed(graph, home)
     finally:
         graph.close()
         local.stop()

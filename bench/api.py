@@ -23,20 +23,20 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
 import subprocess
-import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import uvloop
 
 from api.tokens import Role, TokenStore
 from bench.report import Metric
 from graph.connection import Graph
 from queries.catalog import run
+from tests.serving import free_port, serve_command, wait_until_up
 
 CLIENTS = 32
 SERVER_WORKERS = 1
@@ -71,14 +71,7 @@ class Tally:
         return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def free_port() -> int:
-    """A port of 127.0.0.1 nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _request(path: str, token: str, port: int) -> bytes:
+def get_request(path: str, token: str, port: int) -> bytes:
     """One GET of ``path`` as HTTP/1.1 bytes, keeping the connection open."""
     return (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
@@ -86,13 +79,14 @@ def _request(path: str, token: str, port: int) -> bytes:
     ).encode("ascii")
 
 
-async def _exchange(
+async def exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> tuple[int, bool]:
+) -> tuple[int, bool, bytes]:
     """Send one request and read its whole answer.
 
     Returns:
-        The status code, and whether the server keeps the connection open.
+        The status code, whether the server keeps the connection open, and
+        the body.
 
     Raises:
         ValueError: an answer with a malformed head or without a ``Content-Length``.
@@ -107,8 +101,8 @@ async def _exchange(
         headers[name.strip().lower()] = value.strip().lower()
     if "content-length" not in headers:
         raise ValueError("an answer without Content-Length")
-    await reader.readexactly(int(headers["content-length"]))
-    return status, headers.get("connection") != "close"
+    body = await reader.readexactly(int(headers["content-length"]))
+    return status, headers.get("connection") != "close", body
 
 
 async def _client(
@@ -125,7 +119,7 @@ async def _client(
                 async with asyncio.timeout(REQUEST_TIMEOUT):
                     if connection is None:
                         connection = await asyncio.open_connection("127.0.0.1", port)
-                    status, keep = await _exchange(*connection, request)
+                    status, keep, _ = await exchange(*connection, request)
                 ok = status == 200
             except (
                 OSError,
@@ -160,38 +154,25 @@ def run_load(port: int, requests: list[bytes], clients: int, seconds: float) -> 
         return runner.run(_load(port, requests, clients, seconds))
 
 
-def serve_command(port: int, workers: int) -> list[str]:
-    """``civicgraph serve`` on ``port`` of 127.0.0.1 with ``workers``
-    processes, run by this Python."""
-    return [
-        sys.executable,
-        "-m",
-        "api.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-
-
-def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
-    """Wait until the ``civicgraph serve`` at ``base`` answers ``/api/health``.
-
-    Raises:
-        RuntimeError: it exited, or did not answer within ``timeout`` seconds.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("civicgraph serve exited before answering")
-        try:
-            if httpx.get(f"{base}/api/health", timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("civicgraph serve did not answer in time")
+@contextmanager
+def served(home: Path) -> Iterator[int]:
+    """``civicgraph serve`` (:data:`SERVER_WORKERS` processes) on ``home``'s
+    local Neo4j, in a process of its own; yields its port once it answers."""
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
+    environment["CIVICGRAPH_HOME"] = str(home)
+    server = subprocess.Popen(
+        serve_command(port, SERVER_WORKERS),
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", server)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def bench_api(graph: Graph, home: Path) -> list[Metric]:
@@ -204,25 +185,11 @@ def bench_api(graph: Graph, home: Path) -> list[Metric]:
         f"/api/nodes/{node_id}" for node_id in node_ids
     ]
     _, token = TokenStore(home / "tokens.json").create(Role.ADMIN, name="benchmark")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
-    environment["CIVICGRAPH_HOME"] = str(home)
-    server = subprocess.Popen(
-        serve_command(port, SERVER_WORKERS),
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(base, server)
-        requests = [_request(path, token, port) for path in paths]
+    with served(home) as port:
+        requests = [get_request(path, token, port) for path in paths]
         run_load(port, requests, CLIENTS, WARM_UP_SECONDS)
         baseline = run_load(port, requests, 1, BASELINE_SECONDS)
         loaded = run_load(port, requests, CLIENTS, SECONDS)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     rps = len(loaded.latencies_ms) / SECONDS
     baseline_rps = len(baseline.latencies_ms) / BASELINE_SECONDS
     print(f"  api: {rps:.0f} requests/s, p99 {loaded.percentile(0.99):.1f} ms", flush=True)

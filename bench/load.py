@@ -14,6 +14,9 @@ Three ways of writing the same kind of data are timed in the same run:
 * Neo4j's offline bulk importer on the whole city, into a separate store.
 
 Entities are nodes plus relationships, counted in the database.
+
+Each read and write of a workbook runs with Python's garbage collector paused,
+as ``civicgraph load`` runs it (:func:`api.collector.collector_paused`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from api.collector import collector_paused
 from bench.bulk import run_bulk_import
 from bench.report import Metric
 from graph.connection import Graph
@@ -104,7 +108,8 @@ def _timed_load(graph: Graph, workbook_path: Path) -> tuple[int, float, LoadRepo
     """Load the workbook into an emptied graph: entities in the graph, seconds, report."""
     delete_everything(graph)
     started = time.perf_counter()
-    report = load_workbook(graph, workbook_path)
+    with collector_paused():
+        report = load_workbook(graph, workbook_path)
     seconds = time.perf_counter() - started
     return _entities(graph), seconds, report
 
@@ -113,7 +118,8 @@ def bench_load(graph: Graph, local: LocalNeo4j, workbook_path: Path, work: Path)
     """Time the three ways of loading; leaves the whole city loaded."""
     known = known_nodes(None)
     started = time.perf_counter()
-    workbook = validate_path(workbook_path, known)
+    with collector_paused():
+        workbook = validate_path(workbook_path, known)
     validation_seconds = time.perf_counter() - started
 
     # The first load on a freshly started Neo4j also pays for the JVM compiling
@@ -123,14 +129,16 @@ def bench_load(graph: Graph, local: LocalNeo4j, workbook_path: Path, work: Path)
     print(f"  loader, first after start: {first_entities:,} entities in {first_seconds:.1f} s")
 
     delete_everything(graph)
-    write_workbook(graph, default_taxonomy(), known, existing=())
+    with collector_paused():
+        write_workbook(graph, default_taxonomy(), known, existing=())
     sample = sample_workbook(workbook, NAIVE_SAMPLE_PLACES)
     before = _entities(graph)
     started = time.perf_counter()
     # Every id of the sample counts as existing, so each row goes through the
     # MERGE statements, one row per transaction: the naive way.
     sample_known = {**known, **sample.known_nodes()}
-    write_workbook(graph, sample, sample_known, sample_known.keys(), batch_size=1, workers=1)
+    with collector_paused():
+        write_workbook(graph, sample, sample_known, sample_known.keys(), batch_size=1, workers=1)
     naive_seconds = time.perf_counter() - started
     naive_entities = _entities(graph) - before
     naive_rate = naive_entities / naive_seconds

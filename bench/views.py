@@ -21,29 +21,20 @@ comparison favours it.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import socket
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import (
     Browser,
     BrowserContext,
     Page,
-    Playwright,
     Route,
-    ViewportSize,
     sync_playwright,
 )
 from pyvis.network import Network
@@ -55,27 +46,11 @@ from bench.report import Metric
 from graph.connection import Graph
 from graph.settings import Settings, get_settings
 from queries.catalog import run
+from tests.browser import VIEWPORT, is_local, launch
+from tests.serving import serving, serving_folder
 from visualize.model import ViewGraph
 from visualize.render import vis_network_js
 from visualize.views import community_view, overview_rollups, overview_view
-
-CHROMIUM = "/usr/bin/chromium"
-"""Debian's Chromium (``apt-get install chromium``)."""
-
-CHROMIUM_ARGS: tuple[str, ...] = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-"""Flags that keep the browser from calling home while it is measured."""
-
-VIEWPORT: ViewportSize = {"width": 1400, "height": 900}
-"""The window the pages are opened in (and the README's picture's size)."""
 
 STABLE_TIMEOUT_MS = 600_000
 """How long a page may take to settle before the run fails (pyvis' physics
@@ -113,68 +88,6 @@ window.__civicgraphStableAt = null;
 }());
 """
 """Init script for pyvis' page: the first of its two stabilization events."""
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 at the time of asking."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Serve an app with uvicorn in a thread on 127.0.0.1; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="civicgraph-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
-@contextmanager
-def serving_folder(folder: Path) -> Iterator[str]:
-    """Serve a folder's files over HTTP on 127.0.0.1; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="civicgraph-files", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=30)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Say nothing: the benchmark prints its own table."""
-
-
-def launch(playwright: Playwright) -> Browser:
-    """Headless Chromium with :data:`CHROMIUM_ARGS`."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-
-
-def is_local(url: str) -> bool:
-    """Whether a request stays on this machine: 127.0.0.1 over HTTP, or a
-    ``data:``, ``blob:`` or ``about:`` URL."""
-    if url.startswith(("data:", "blob:", "about:")):
-        return True
-    parts = urlsplit(url)
-    return parts.scheme == "http" and parts.hostname == "127.0.0.1"
 
 
 def block_external(context: BrowserContext, blocked: list[str]) -> None:

@@ -9,25 +9,24 @@ in read sessions, so that a cluster routes them to its readers.
 A read of one query runs as an auto-commit transaction: it costs the server
 less than an explicit one (no separate commit), and a single read needs no
 more. Writes run in managed transactions. Both are retried on transient
-errors for up to :data:`RETRY_SECONDS` (the driver retries the managed ones,
-:func:`retry_delays` the reads).
+errors within the connection's :class:`Budget` (the driver retries the managed
+ones, :func:`retry_delays` the reads). A batch job (``civicgraph load``) waits
+out a database that is restarting (:data:`BATCH_BUDGET`); a server answers
+its callers at once that the database is down (:data:`SERVER_BUDGET`).
 
-The API also opens an :class:`AsyncGraph` beside its :class:`Graph` (see
-:meth:`Graph.open_async`): its hottest routes run on the event loop without
-a thread. It asks the same catalog queries the same way, and can answer
-concurrent asks of one query with one query (:meth:`AsyncGraph.query_merged`).
+The asynchronous connection the API opens beside this one, and its merged
+reads, are in :mod:`graph.async_connection`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -41,26 +40,72 @@ from graph.errors import (
 from graph.server.local import LOCAL_USER, Echo, LocalNeo4j
 from graph.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from graph.async_connection import AsyncGraph
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
 Record = dict[str, Any]
 """One result row: its columns by name."""
 
+_SERVER_VERSION = "CALL dbms.components() YIELD versions RETURN versions[0] AS version"
+
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
-RETRY_SECONDS = 30.0
-"""How long a query is retried on transient errors (a leader switch, a
-server not yet up) before its error is reported."""
 
-_DRIVER_OPTIONS: dict[str, Any] = {
-    "connection_timeout": 10.0,
-    "connection_acquisition_timeout": 30.0,
-    "max_transaction_retry_time": RETRY_SECONDS,
-    "user_agent": "civicgraph",
-    "notifications_min_severity": "OFF",
-}
-"""The options of every driver civicgraph opens, synchronous or not."""
+@dataclass(frozen=True)
+class Budget:
+    """How long a connection waits for the database before it gives up.
+
+    Attributes:
+        connection_timeout: seconds to open one connection (TCP, TLS and the
+            Bolt handshake).
+        acquisition_timeout: seconds to get a connection from the pool,
+            opening one included.
+        retry_seconds: how long a query is retried on transient errors (a
+            leader switch, a server not yet up, a pooled connection that a
+            restart broke) before its error is reported.
+        first_retry: seconds before the first retry of a read; each next
+            pause is twice as long.
+    """
+
+    connection_timeout: float
+    acquisition_timeout: float
+    retry_seconds: float
+    first_retry: float
+
+    def driver_options(self) -> dict[str, Any]:
+        """The options of a driver with this budget, synchronous or not."""
+        return {
+            "connection_timeout": self.connection_timeout,
+            "connection_acquisition_timeout": self.acquisition_timeout,
+            "max_transaction_retry_time": self.retry_seconds,
+            "user_agent": "civicgraph",
+            "notifications_min_severity": "OFF",
+        }
+
+
+BATCH_BUDGET = Budget(
+    connection_timeout=10.0, acquisition_timeout=30.0, retry_seconds=30.0, first_retry=0.5
+)
+"""A batch job's (the command line's): a load that meets a restarting
+database waits for it rather than fail half-way."""
+
+SERVER_BUDGET = Budget(
+    connection_timeout=1.0, acquisition_timeout=1.5, retry_seconds=0.1, first_retry=0.1
+)
+"""A server's: its callers are better told at once that the database is down
+(503, which they may retry) than held for the half-minute a batch job waits.
+
+A read gets one more attempt a tenth of a second after a transient error:
+enough for a connection that a database restart left broken in the pool,
+since the driver then drops the pool's other connections to that server. The
+driver retries a managed write once, about a second later (its own first
+pause), however small ``retry_seconds`` is. With the database's process
+stopped (connections refused), a request answers 503 in about a second at
+most; with its host gone silent, each attempt waits ``connection_timeout``
+more."""
 
 
 class QueryError(CivicGraphError):
@@ -75,12 +120,16 @@ class Graph:
         driver: the official driver.
         database: the database name, or ``None`` for the server's default.
         uri: where the driver points, for messages.
+        auth: the user and password, for :meth:`open_async`.
+        budget: how long it waits for the database (its driver was opened
+            with the same budget).
     """
 
     driver: neo4j.Driver
     database: str | None
     uri: str
     auth: tuple[str, str] = field(default=("", ""), repr=False)
+    budget: Budget = BATCH_BUDGET
     _closed: bool = field(default=False, repr=False)
 
     def read(
@@ -118,8 +167,14 @@ class Graph:
         params = dict(parameters or {})
         if write:
             return self.write(lambda tx: [row_of(record) for record in tx.run(text, params)])
+        budget = self.budget
+        return self._read(text, params, retry_delays(budget.retry_seconds, budget.first_retry))
+
+    def _read(
+        self, text: str, params: dict[str, Any], delays: Iterator[float | None]
+    ) -> list[Record]:
         with translated_errors(self.uri):
-            for delay in retry_delays():
+            for delay in delays:
                 try:
                     with self.driver.session(
                         database=self.database, default_access_mode=neo4j.READ_ACCESS
@@ -132,13 +187,19 @@ class Graph:
         raise AssertionError("retry_delays() ends with None")
 
     def open_async(self) -> AsyncGraph:
-        """An :class:`AsyncGraph` to the same database, with the same user.
+        """An :class:`~graph.async_connection.AsyncGraph` to the same
+        database, with the same user and budget.
 
         Its driver makes its connections in the event loop that first uses it:
         use it from one loop only, and close it there.
         """
-        driver = neo4j.AsyncGraphDatabase.driver(self.uri, auth=self.auth, **_DRIVER_OPTIONS)
-        return AsyncGraph(driver=driver, database=self.database, uri=self.uri)
+        # Imported here: the asynchronous module builds on this one.
+        from graph.async_connection import AsyncGraph
+
+        driver = neo4j.AsyncGraphDatabase.driver(
+            self.uri, auth=self.auth, **self.budget.driver_options()
+        )
+        return AsyncGraph(driver=driver, database=self.database, uri=self.uri, budget=self.budget)
 
     @contextmanager
     def session(self) -> Iterator[neo4j.Session]:
@@ -146,9 +207,16 @@ class Graph:
         with self.driver.session(database=self.database) as session:
             yield session
 
-    def server_version(self) -> str:
-        """The Neo4j version the server reports."""
-        rows = self.query("CALL dbms.components() YIELD versions RETURN versions[0] AS version")
+    def server_version(self, *, retry: bool = True) -> str:
+        """The Neo4j version the server reports.
+
+        Args:
+            retry: retry on transient errors within the budget; ``False``
+                asks once, as a health check does: a check that waits for
+                the database to come back tells its caller nothing sooner.
+        """
+        delays = retry_delays(self.budget.retry_seconds if retry else 0.0, self.budget.first_retry)
+        rows = self._read(_SERVER_VERSION, {}, delays)
         return str(rows[0]["version"])
 
     def close(self) -> None:
@@ -156,170 +224,6 @@ class Graph:
         if not self._closed:
             self.driver.close()
             self._closed = True
-
-
-IDLE_SESSIONS = 64
-"""Read sessions an :class:`AsyncGraph` keeps between queries, at most."""
-
-MERGED_IN_FLIGHT = 3
-"""Merged queries (:meth:`AsyncGraph.query_merged`) an :class:`AsyncGraph`
-has running at once. A merged query waits for one of them to finish, and
-the asks that come meanwhile join it: under load, the batches grow by
-themselves; alone, an ask goes at once."""
-
-MERGED_MAX_VALUES = 64
-"""Values one merged query carries at most; more start the next one."""
-
-Split = Callable[[list[Record]], Mapping[Hashable, list[Record]]]
-"""How a merged query's rows fall to the values it was asked for: each value
-with its rows (a value with none is missing)."""
-
-
-@dataclass
-class _Merged:
-    """A merged query being gathered: the values asked so far (in order,
-    once each), and the future of its rows by value."""
-
-    text: str
-    shared: dict[str, Any]
-    merge_on: str
-    split: Split
-    values: dict[Any, None] = field(default_factory=dict)
-    rows: asyncio.Future[Mapping[Hashable, list[Record]]] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
-
-
-@dataclass
-class AsyncGraph:
-    """An open asynchronous connection, for code that runs on an event loop.
-
-    A read session is kept for the next query once its result is read whole
-    (at most :data:`IDLE_SESSIONS` of them): an idle session holds no
-    connection, and making one costs the driver about a twentieth of a short
-    query. A session whose query failed or was cancelled is closed, not kept.
-
-    Attributes:
-        driver: the official asynchronous driver.
-        database: the database name, or ``None`` for the server's default.
-        uri: where the driver points, for messages.
-    """
-
-    driver: neo4j.AsyncDriver
-    database: str | None
-    uri: str
-    _idle: list[neo4j.AsyncSession] = field(default_factory=list, repr=False)
-    _gathering: dict[Hashable, _Merged] = field(default_factory=dict, repr=False)
-    _merged_slots: asyncio.Semaphore = field(
-        default_factory=lambda: asyncio.Semaphore(MERGED_IN_FLIGHT), repr=False
-    )
-    _sending: set[asyncio.Task[None]] = field(default_factory=set, repr=False)
-    merged_queries: int = 0
-    """Merged queries sent so far."""
-
-    async def query(self, text: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
-        """Run one reading query and return its rows as dicts, as
-        :meth:`Graph.query` does."""
-        params = dict(parameters or {})
-        with translated_errors(self.uri):
-            for delay in retry_delays():
-                session = self._idle.pop() if self._idle else self._session()
-                try:
-                    result = await session.run(text, params)
-                    rows = [row_of(record) async for record in result]
-                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
-                    await session.close()
-                    if delay is None or not error.is_retryable():
-                        raise
-                except BaseException:
-                    await session.close()
-                    raise
-                else:
-                    if len(self._idle) < IDLE_SESSIONS:
-                        self._idle.append(session)
-                    else:
-                        await session.close()
-                    return rows
-                await asyncio.sleep(delay)
-        raise AssertionError("retry_delays() ends with None")
-
-    def _session(self) -> neo4j.AsyncSession:
-        return self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS)
-
-    async def query_merged(
-        self, text: str, parameters: Mapping[str, Any], merge_on: str, split: Split
-    ) -> list[Record]:
-        """Run one reading query as part of a merged one, and return its rows.
-
-        The parameter ``merge_on`` is a list of values (ids, say), and the
-        query answers for each of them. Asks of the same text whose other
-        parameters are equal are answered by one query, with their values
-        joined, while it waits for a slot (:data:`MERGED_IN_FLIGHT`). Neo4j
-        and the driver spend most of a short query's time on the query
-        itself, not on its rows: eight asks for a node's neighbours, merged,
-        cost them about a third of eight queries.
-
-        Args:
-            text: the query.
-            parameters: its values; ``parameters[merge_on]`` is a list.
-            merge_on: the list parameter that asks are merged on.
-            split: each value's rows among the merged query's rows.
-
-        Returns:
-            The rows of this ask's values, in their order.
-        """
-        values = list(parameters[merge_on])
-        shared = {key: value for key, value in parameters.items() if key != merge_on}
-        try:
-            key: Hashable = (text, merge_on, frozenset(shared.items()))
-        except TypeError:  # a list or map among the other values
-            return await self.query(text, parameters)
-        merged = self._gathering.get(key)
-        if merged is None or len(merged.values) >= MERGED_MAX_VALUES:
-            merged = _Merged(text, shared, merge_on, split)
-            self._gathering[key] = merged
-            task = asyncio.get_running_loop().create_task(self._send_merged(key, merged))
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
-        merged.values.update(dict.fromkeys(values))
-        # Shielded: a caller that gives up must not cancel the others' answer.
-        by_value = await asyncio.shield(merged.rows)
-        return [row for value in dict.fromkeys(values) for row in by_value.get(value, ())]
-
-    async def _send_merged(self, key: Hashable, merged: _Merged) -> None:
-        try:
-            async with self._merged_slots:
-                if self._gathering.get(key) is merged:
-                    del self._gathering[key]
-                self.merged_queries += 1
-                rows = await self.query(
-                    merged.text, {**merged.shared, merged.merge_on: list(merged.values)}
-                )
-                merged.rows.set_result(merged.split(rows))
-        except BaseException as error:
-            if self._gathering.get(key) is merged:
-                del self._gathering[key]
-            if not merged.rows.done():
-                if isinstance(error, asyncio.CancelledError):
-                    merged.rows.cancel()
-                else:
-                    merged.rows.set_exception(error)
-            if not isinstance(error, Exception):
-                raise
-        finally:
-            # Nobody may be left to read the rows (every asker gave up).
-            if merged.rows.done() and not merged.rows.cancelled():
-                merged.rows.exception()
-
-    async def close(self) -> None:
-        """Close the kept sessions and the driver; merged queries still
-        being sent are cancelled."""
-        for task in list(self._sending):
-            task.cancel()
-        await asyncio.gather(*self._sending, return_exceptions=True)
-        while self._idle:
-            await self._idle.pop().close()
-        await self.driver.close()
 
 
 def row_of(record: neo4j.Record) -> Record:
@@ -333,7 +237,7 @@ def row_of(record: neo4j.Record) -> Record:
 
 
 def retry_delays(
-    seconds: float = RETRY_SECONDS, first: float = 0.5, jitter: float = 0.2
+    seconds: float = BATCH_BUDGET.retry_seconds, first: float = 0.5, jitter: float = 0.2
 ) -> Iterator[float | None]:
     """The pauses between attempts of a query retried on transient errors:
     doubling from ``first`` (each within ``jitter`` of its value) while the
@@ -383,7 +287,12 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph:
+def connect(
+    settings: Settings | None = None,
+    echo: Echo | None = None,
+    *,
+    budget: Budget = BATCH_BUDGET,
+) -> Graph:
     """Open a verified connection as the settings say.
 
     With ``NEO4J_URI`` unset, the local Neo4j is used (and started if it is
@@ -392,6 +301,8 @@ def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph
     Args:
         settings: the settings; the process's own by default.
         echo: where to say that the local Neo4j is being started.
+        budget: how long its queries wait for the database: a batch job's
+            by default, :data:`SERVER_BUDGET` for a server.
 
     Raises:
         ConfigurationError: a malformed URI or a missing setting.
@@ -415,11 +326,15 @@ def connect(settings: Settings | None = None, echo: Echo | None = None) -> Graph
         assert status.uri is not None
         uri, user, password = status.uri, LOCAL_USER, local.password()
     try:
-        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), **_DRIVER_OPTIONS)
+        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), **budget.driver_options())
     except (ValueError, neo4j_errors.ConfigurationError) as error:
         raise ConfigurationError(f"NEO4J_URI={uri!r}: {_first_line(error)}") from error
     graph = Graph(
-        driver=driver, database=settings.neo4j_database or None, uri=uri, auth=(user, password)
+        driver=driver,
+        database=settings.neo4j_database or None,
+        uri=uri,
+        auth=(user, password),
+        budget=budget,
     )
     try:
         with translated_errors(uri):

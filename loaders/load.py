@@ -21,10 +21,8 @@ a graph that holds neither the old data nor the new.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -151,37 +149,10 @@ def validate_path(path: Path | str, known: Mapping[str, KnownNode]) -> Validated
     Raises:
         ValidationError: with every problem found.
     """
-    with collector_paused():
-        raw = read_workbook(path)
-        if raw.problems and not raw.files:
-            raise ValidationError(raw.problems)
-        return validate(raw, known)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a workbook's rows are made.
-
-    A large workbook becomes millions of small objects, none of them part of a
-    reference cycle; each collection would walk all that exist so far, and
-    took a third of the time of reading, validating and preparing to write.
-    Memory is still freed by reference counting. When it resumes, the objects
-    made meanwhile are moved to the oldest generation, which is collected
-    rarely, rather than walked all at once by the next young collection; a
-    process that froze objects of its own (the API's workers) keeps them frozen
-    and pays for that walk instead.
-    """
-    enabled = gc.isenabled()
-    frozen = gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not frozen:
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()
+    raw = read_workbook(path)
+    if raw.problems and not raw.files:
+        raise ValidationError(raw.problems)
+    return validate(raw, known)
 
 
 def workbook_digest(path: Path | str) -> str:
@@ -311,7 +282,7 @@ def write_workbook(
     report = report or LoadReport(path="")
     element_ids: ElementIds = {}
     written: set[str] = set()
-    with collector_paused(), BatchWriter(graph, batch_size=batch_size, workers=workers) as writer:
+    with BatchWriter(graph, batch_size=batch_size, workers=workers) as writer:
         for label, rows in node_rows(workbook):
             description = f"{label.value} nodes"
             _step(progress, description, len(rows))

@@ -33,10 +33,10 @@ A question that the API answers on its event loop as well as elsewhere is
 written once, as a generator of :class:`Ask` (see :data:`Steps`): it yields
 each catalog query it needs, is sent the rows, and returns its answer.
 :func:`answer` runs it on a :class:`~graph.connection.Graph`,
-:func:`answer_async` on an :class:`~graph.connection.AsyncGraph`. An ask of
+:func:`answer_async` on an :class:`~graph.async_connection.AsyncGraph`. An ask of
 a query that answers for a list of ids can say how (:class:`Merge`); on the
 asynchronous connection, concurrent asks of it are then answered by one query
-(:meth:`~graph.connection.AsyncGraph.query_merged`).
+(:meth:`~graph.async_connection.AsyncGraph.query_merged`).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ from typing import Any, TypeVar
 
 import neo4j
 
-from graph.connection import AsyncGraph, Graph, Record, Split, row_of
+from graph.async_connection import AsyncGraph, Split
+from graph.connection import Graph, Record, row_of
 from graph.errors import CivicGraphError
 
 _HEADER_LINE = re.compile(r"^//\s?(.*)$")
@@ -306,7 +307,7 @@ async def run_async(
     merge: Merge | None = None,
 ) -> list[Record]:
     """:func:`run` on an asynchronous connection; with ``merge``, concurrent
-    asks share a query (:meth:`~graph.connection.AsyncGraph.query_merged`)."""
+    asks share a query (:meth:`~graph.async_connection.AsyncGraph.query_merged`)."""
     query = load_query(name)
     checked = _checked(query, parameters or {})
     if merge is None:

@@ -20,7 +20,7 @@ from api.console import app, console, open_graph, say
 from api.main import create_app
 from api.protocol import JoinedWritesProtocol
 from api.tokens import Role, TokenStore
-from graph.connection import Graph
+from graph.connection import SERVER_BUDGET, Graph, connect
 from graph.introspect import check_nodes, count_nodes
 from graph.schema import Label
 from graph.settings import get_settings
@@ -98,8 +98,11 @@ def demo_command(
         console.print(f"the audit as of the scenario's last day: {address}audit?as_of={as_of}")
     console.print(f"admin token (shown once; keep it): [bold]{token}[/bold]\n", soft_wrap=True)
     if serve:
+        # The app gets a connection of its own, with a server's budget: the
+        # one above waits out a restarting database, as a batch job should.
+        served = connect(settings, budget=SERVER_BUDGET)
         uvicorn.run(
-            create_app(settings, graph=graph),
+            create_app(settings, graph=served, owns_graph=True),
             host=host,
             port=port,
             http=JoinedWritesProtocol,

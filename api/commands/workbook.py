@@ -3,6 +3,11 @@
 
 A rejected workbook prints every problem as ``file:row:column: message`` (or
 a JSON list of them) and exits with status 2, having written nothing.
+
+``scenario``, ``validate`` and ``load`` make millions of rows on a large
+workbook, and pause Python's garbage collector meanwhile
+(:func:`api.collector.collector_paused`): the command owns its process, so
+the choice is its own, not the loader's.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.collector import collector_paused
 from api.console import JsonOption, app, console, open_graph, print_json, say
 from api.models import WorkbookProblemPublic
 from api.services.stats import seed_checked_public, stats_public
@@ -83,7 +89,8 @@ def scenario_command(
     json_output: JsonOption = False,
 ) -> None:
     """Write a built-in scenario as a workbook (内置场景)."""
-    summary = write_scenario(name, out, counties=counties, seed=seed)
+    with collector_paused():
+        summary = write_scenario(name, out, counties=counties, seed=seed)
     if json_output:
         print_json(
             {
@@ -128,7 +135,8 @@ def validate_command(
     """
     known = known_nodes(None if offline else open_graph())
     try:
-        workbook = validate_path(path, known)
+        with collector_paused():
+            workbook = validate_path(path, known)
     except ValidationError as error:
         _report_rejection(error, json_output)
         return
@@ -182,7 +190,7 @@ def load_command(
     graph = open_graph()
     show_progress = not json_output and _workbook_size(path) > PROGRESS_THRESHOLD
     try:
-        with _progress_bar(show_progress) as progress:
+        with collector_paused(), _progress_bar(show_progress) as progress:
             report = load_workbook(
                 graph,
                 path,
@@ -246,7 +254,10 @@ def recover_command(json_output: JsonOption = False) -> None:
             f"since. Load the workbook that is the whole truth: civicgraph load PATH --replace"
         )
     say(f"finishing the interrupted {mark.describe()} ...")
-    report = load_workbook(graph, workbook, replace=mark.replace, source=f"recover {mark.source}")
+    with collector_paused():
+        report = load_workbook(
+            graph, workbook, replace=mark.replace, source=f"recover {mark.source}"
+        )
     if json_output:
         print_json(
             {

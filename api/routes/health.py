@@ -1,4 +1,9 @@
-"""``GET /api/health``: whether the API runs and its database answers (no token)."""
+"""``GET /api/health``: whether the API runs and its database answers (no token).
+
+The check asks the database once and never retries: a load balancer or a
+supervisor polls it, and wants to hear at once that the database is down
+(503), not after a retry budget spent waiting for it to come back.
+"""
 
 from __future__ import annotations
 
@@ -18,4 +23,5 @@ router = APIRouter(prefix="/health", tags=["health"])
 )
 def health(graph: GraphDep) -> HealthPublic:
     """The database is reachable, and its Neo4j version; needs no token."""
-    return HealthPublic(status="ok", database="reachable", neo4j_version=graph.server_version())
+    version = graph.server_version(retry=False)
+    return HealthPublic(status="ok", database="reachable", neo4j_version=version)

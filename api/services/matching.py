@@ -21,7 +21,8 @@ from api.models import (
     RoutePublic,
 )
 from api.tokens import ApiToken
-from graph.connection import AsyncGraph, Graph
+from graph.async_connection import AsyncGraph
+from graph.connection import Graph
 from graph.schema import Label
 from queries.assignment import ApplyReport, AssignmentPlan, apply_plan, plan_assignment
 from queries.catalog import answer, answer_async

@@ -15,7 +15,8 @@ from api.models import (
     SearchHitsPublic,
 )
 from api.tokens import ApiToken
-from graph.connection import AsyncGraph, Graph
+from graph.async_connection import AsyncGraph
+from graph.connection import Graph
 from graph.schema import Label, RelType
 from queries.catalog import answer_async
 from queries.masking import mask_name, mask_properties, mask_record

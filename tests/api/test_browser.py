@@ -26,12 +26,13 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.main import create_app
 from api.session import cookie_name
-from bench.views import CHROMIUM, VIEWPORT, is_local, launch, serving
 from graph.connection import Graph
 from graph.schema import Label
 from graph.settings import Settings
 from loaders.scenario.profiles import REFERENCE_DATE
 from tests.api.conftest import Tokens
+from tests.browser import CHROMIUM, VIEWPORT, is_local, launch
+from tests.serving import serving
 from visualize.views import community_graph, community_view, overview_view, parse_labels
 
 pytestmark = pytest.mark.slow

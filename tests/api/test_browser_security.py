@@ -19,10 +19,11 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.main import create_app
-from bench.views import CHROMIUM, VIEWPORT, launch, serving, serving_folder
 from graph.connection import Graph
 from graph.settings import Settings
 from tests.api.conftest import Tokens
+from tests.browser import CHROMIUM, VIEWPORT, launch
+from tests.serving import serving, serving_folder
 
 pytestmark = pytest.mark.slow
 

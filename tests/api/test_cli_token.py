@@ -9,10 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from graph.connection import Graph
 from graph.server.local import LOCAL_USER, LocalNeo4j
 from graph.settings import get_settings
 from tests.api.conftest import auth
+
+pytestmark = pytest.mark.slow
 
 CLI = [sys.executable, "-m", "api.cli"]
 

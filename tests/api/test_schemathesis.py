@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.result import Err
@@ -21,6 +22,8 @@ from api.main import create_app
 from graph.connection import Graph
 from graph.settings import Settings
 from tests.api.conftest import Tokens, auth, load_small
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES_PER_OPERATION = 20
 

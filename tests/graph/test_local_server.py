@@ -62,6 +62,7 @@ def _environment(**overrides: str) -> dict[str, str]:
     return environment
 
 
+@pytest.mark.slow
 def test_start_runs_with_authentication_and_an_owner_only_password(local: LocalNeo4j) -> None:
     status = local.start()
 
@@ -75,6 +76,7 @@ def test_start_runs_with_authentication_and_an_owner_only_password(local: LocalN
         graph.close()
 
 
+@pytest.mark.slow
 def test_keep_alive_messages_only_while_streaming(local: LocalNeo4j) -> None:
     """With keep-alive for every request, the server would hand the driver a
     receive timeout, and the Python driver would time each socket read."""
@@ -93,6 +95,7 @@ def test_keep_alive_messages_only_while_streaming(local: LocalNeo4j) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_relationships_grouped_by_type_past_eight(local: LocalNeo4j) -> None:
     """Reading one type of a node's relationships skips its other types: the
     local Neo4j groups them by type from eight relationships (Neo4j's default
@@ -131,6 +134,7 @@ def test_relationships_grouped_by_type_past_eight(local: LocalNeo4j) -> None:
     assert expands[0]["dbHits"] < 10
 
 
+@pytest.mark.slow
 def test_status_json_from_the_cli(local: LocalNeo4j, home: Path) -> None:
     local.start()
     result = subprocess.run(
@@ -148,6 +152,7 @@ def test_status_json_from_the_cli(local: LocalNeo4j, home: Path) -> None:
     assert reported["password_file"] == str(local.password_file)
 
 
+@pytest.mark.slow
 def test_a_second_start_reuses_the_running_instance(local: LocalNeo4j) -> None:
     first = local.start()
     second = local.start()
@@ -155,12 +160,14 @@ def test_a_second_start_reuses_the_running_instance(local: LocalNeo4j) -> None:
     assert (second.pid, second.uri) == (first.pid, first.uri)
 
 
+@pytest.mark.slow
 def test_a_wrong_password_is_a_clean_error(local: LocalNeo4j) -> None:
     local.start()
     with pytest.raises(AuthenticationError, match="refused the user name or password"):
         connect(_settings_for(local, password="not-the-password"))
 
 
+@pytest.mark.slow
 def test_a_wrong_password_in_the_cli_is_one_line(local: LocalNeo4j, home: Path) -> None:
     status = local.start()
     assert status.uri is not None
@@ -180,6 +187,7 @@ def test_a_wrong_password_in_the_cli_is_one_line(local: LocalNeo4j, home: Path) 
     assert "refused the user name or password" in result.stderr
 
 
+@pytest.mark.slow
 def test_data_survives_stop_and_start(local: LocalNeo4j) -> None:
     local.start()
     graph = connect(_settings_for(local))
@@ -200,6 +208,7 @@ def test_data_survives_stop_and_start(local: LocalNeo4j) -> None:
         graph.close()
 
 
+@pytest.mark.slow
 def test_stop_when_stopped_says_so(local: LocalNeo4j) -> None:
     local.start()
     assert local.stop() is True
@@ -207,6 +216,7 @@ def test_stop_when_stopped_says_so(local: LocalNeo4j) -> None:
     assert local.status().running is False
 
 
+@pytest.mark.slow
 def test_a_crash_leaves_a_stale_state_that_start_recovers(local: LocalNeo4j) -> None:
     status = local.start()
     assert status.pid is not None
@@ -227,6 +237,7 @@ def test_a_crash_leaves_a_stale_state_that_start_recovers(local: LocalNeo4j) -> 
         graph.close()
 
 
+@pytest.mark.slow
 def test_a_taken_port_makes_it_pick_another(local: LocalNeo4j) -> None:
     previous = local.status()
     if previous.running:
@@ -253,6 +264,7 @@ def test_missing_java_is_a_clean_error(monkeypatch: pytest.MonkeyPatch, tmp_path
         find_java(settings_path=str(tmp_path))
 
 
+@pytest.mark.slow
 def test_missing_java_in_the_cli_is_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [*CLI, "neo4j", "start"],

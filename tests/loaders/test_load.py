@@ -4,7 +4,6 @@ trip."""
 
 from __future__ import annotations
 
-import gc
 import json
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from graph.introspect import (
 )
 from graph.schema import Label, RelType
 from loaders.export import export_workbook
-from loaders.load import collector_paused, load_workbook
+from loaders.load import load_workbook
 from queries.export import export_rows
 from tests.loaders.workbooks import (
     SMALL,
@@ -242,6 +241,7 @@ def test_a_rejected_workbook_writes_nothing_to_an_empty_graph(
 CORRUPTIONS = st.sampled_from(["", "???", "-5", "2024-02-30", "X01", "楼长", "true", "9" * 20])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,
@@ -291,6 +291,7 @@ def test_export_round_trip_is_identical(empty_graph: Graph, tmp_path: Path, form
     assert _counts(empty_graph) == counts
 
 
+@pytest.mark.slow
 def test_validate_cli_reports_every_problem_located(tmp_path: Path) -> None:
     workbook = copy_small(tmp_path)
     set_cell(workbook, "services.csv", 3, "capacity", "many")
@@ -316,27 +317,3 @@ def test_validate_cli_reports_every_problem_located(tmp_path: Path) -> None:
         ("places.csv", 4, "kind"),
         ("services.csv", 3, "capacity"),
     }
-
-
-def test_rows_made_while_the_collector_paused_go_to_the_oldest_generation() -> None:
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-        rows = [{"id": f"N{number}"} for number in range(50_000)]
-
-    assert gc.isenabled()
-    # Not left to the next young collection, which would walk every one.
-    assert any(obj is rows for obj in gc.get_objects(generation=2))
-
-
-def test_a_process_that_froze_objects_keeps_them_frozen() -> None:
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with collector_paused():
-            rows = [{"id": f"N{number}"} for number in range(1000)]
-        assert gc.get_freeze_count() == frozen
-        assert gc.isenabled()
-        assert len(rows) == 1000
-    finally:
-        gc.unfreeze()

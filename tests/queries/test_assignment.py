@@ -451,6 +451,7 @@ def test_assignment_properties_through_the_database(
 # --- command line -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_assign_json(small: Graph) -> None:
     done = cli("assign", "--json")
     assert done.returncode == 0, done.stderr
@@ -465,6 +466,7 @@ def test_cli_assign_json(small: Graph) -> None:
     assert value["applied"] is None
 
 
+@pytest.mark.slow
 def test_cli_assign_unknown_community(small: Graph) -> None:
     done = cli("assign", "--community", "C99")
     assert done.returncode != 0

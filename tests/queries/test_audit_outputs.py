@@ -95,6 +95,7 @@ def test_the_html_escapes_what_it_prints(report: AuditReport) -> None:
     assert "&lt;b&gt;如意&lt;/b&gt;" in page
 
 
+@pytest.mark.slow
 def test_the_command_prints_designs_json(small: Graph) -> None:
     result = civicgraph("audit", "--json", "--as-of", "2024-07-01")
     assert result.returncode == 0, result.stderr
@@ -113,6 +114,7 @@ def test_the_command_prints_designs_json(small: Graph) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_command_takes_rules_filters_and_writes_files(small: Graph, tmp_path: Path) -> None:
     csv_path, html_path = tmp_path / "out.csv", tmp_path / "out.html"
     result = civicgraph(
@@ -139,6 +141,7 @@ def test_the_command_takes_rules_filters_and_writes_files(small: Graph, tmp_path
     assert csv_path.exists() and "宝相社区" in html_path.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_command_prints_a_table_by_default(small: Graph) -> None:
     result = civicgraph("audit", "--as-of", "2024-07-01", "--street", "S01")
     assert result.returncode == 0, result.stderr
@@ -147,6 +150,7 @@ def test_the_command_prints_a_table_by_default(small: Graph) -> None:
     assert "锦绣家园" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_command_prints_the_scorecard(small: Graph) -> None:
     result = civicgraph("audit", "--scorecard", "--json", "--as-of", "2024-07-01")
     assert result.returncode == 0, result.stderr
@@ -158,6 +162,7 @@ def test_the_command_prints_the_scorecard(small: Graph) -> None:
     assert "如意社区" in table.stdout and "建有党支部的小区" in table.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -191,6 +191,7 @@ def test_liangshan_gets_the_seed_figures(loaded: LoadedWorkbook, tmp_path: Path)
     }
 
 
+@pytest.mark.slow
 def test_cli_kpi(kpi_graph: Graph) -> None:
     done = cli("kpi", "--json", "--from", "2024-02-01", "--to", "2024-02-29")
     assert done.returncode == 0, done.stderr

@@ -345,6 +345,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_cli_candidates_json(small: Graph) -> None:
     done = cli("candidates", "N07", "--json")
     assert done.returncode == 0, done.stderr
@@ -356,6 +357,7 @@ def test_cli_candidates_json(small: Graph) -> None:
     ] == [("SV05", "exact", 1, 1), ("SV03", "broader", 2, 3)]
 
 
+@pytest.mark.slow
 def test_cli_candidates_text(small: Graph) -> None:
     done = cli("candidates", "N01")
     assert done.returncode == 0, done.stderr
@@ -363,6 +365,7 @@ def test_cli_candidates_text(small: Graph) -> None:
     assert "覆盖如意社区，上三级；类别完全匹配；尚余2个名额" in done.stdout
 
 
+@pytest.mark.slow
 def test_cli_unknown_need_is_one_line_on_stderr(small: Graph) -> None:
     done = cli("candidates", "N99", "--json")
     assert done.returncode != 0

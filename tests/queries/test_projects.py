@@ -103,6 +103,7 @@ def test_more_open_needs(loaded: LoadedWorkbook, tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_cli_projects_json(small: Graph) -> None:
     done = cli("projects", "--json")
     assert done.returncode == 0, done.stderr

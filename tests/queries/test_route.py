@@ -164,6 +164,7 @@ def test_the_nearest_domain_wins_and_other_counties_do_not_count(
     assert route(graph, "N06").steps[3].missing is not None
 
 
+@pytest.mark.slow
 def test_cli_route_json_and_text(small: Graph) -> None:
     done = cli("route", "N05", "--json")
     assert done.returncode == 0, done.stderr
@@ -182,6 +183,7 @@ def test_cli_route_json_and_text(small: Graph) -> None:
     assert lines[5].startswith("5. 县委 · county committee: 中共汶上县委员会 (PX01)")
 
 
+@pytest.mark.slow
 def test_cli_route_unknown_need(small: Graph) -> None:
     done = cli("route", "N99")
     assert done.returncode != 0

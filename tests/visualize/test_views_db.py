@@ -366,6 +366,7 @@ def test_find_node_and_parse_labels(small: Graph) -> None:
 # The command line
 
 
+@pytest.mark.slow
 def test_explore_writes_an_overview_with_its_community_pages(small: Graph, tmp_path: Path) -> None:
     out = tmp_path / "views" / "index.html"
     command = [*CLI, "explore", "--overview", "S01", "--out", str(out), "--as-of", "2024-07-01"]
@@ -384,6 +385,7 @@ def test_explore_writes_an_overview_with_its_community_pages(small: Graph, tmp_p
     assert "<script src=" not in page, "an offline page inlines its script"
 
 
+@pytest.mark.slow
 def test_explore_needs_exactly_one_view(small: Graph, tmp_path: Path) -> None:
     out = str(tmp_path / "view.html")
     for options in (["--center", "B01", "--community", "C01"], []):

@@ -252,8 +252,30 @@ def load_workbook(
         )
         if replace:
             _remove_what_the_workbook_lacks(graph, workbook, report, batch_size)
-    refresh_plans(graph)
+    created = sum(1 for _, _, node_id, _ in workbook.nodes_by_row() if node_id not in existing)
+    if plans_outgrown(len(existing), created + sum(report.deleted_nodes.values())):
+        refresh_plans(graph)
     return report
+
+
+PLAN_REFRESH_NODES = 10_000
+"""The graph size from which a load that changed its shape replans the
+queries (:func:`graph.write.refresh_plans`): below it, any plan is quick."""
+
+PLAN_REFRESH_SHARE = 0.1
+"""The share of the graph's nodes a load must create or delete to replan."""
+
+
+def plans_outgrown(before: int, moved: int) -> bool:
+    """Whether the cached query plans may no longer suit the graph: it holds
+    :data:`PLAN_REFRESH_NODES` nodes or more after a load that created or
+    deleted ``moved`` of them, a tenth of what it held before or more.
+
+    Clearing Neo4j's plan cache makes every query of every client be planned
+    again; after a small load (this month's needs) the plans still suit the
+    graph, and on a small graph a poor plan costs nothing to speak of.
+    """
+    return before + moved >= PLAN_REFRESH_NODES and moved >= PLAN_REFRESH_SHARE * before
 
 
 def write_workbook(

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from graph.schema import Label, RelType
-from loaders.load import default_taxonomy
+from loaders.load import default_taxonomy, plans_outgrown
 from loaders.records import ValidatedWorkbook
 from loaders.rows import labels_by_id, node_rows, post_rows, relationship_rows
 from loaders.validate import load_and_validate
@@ -94,3 +94,11 @@ def test_each_column_that_links_becomes_its_owners_and_targets(small: ValidatedW
     assert offers["SV01"] == [("O02", Label.COUNTY_DEPARTMENT)]
     needs = by_spec[(RelType.ASSIGNED_TO, Label.NEED, True)]
     assert needs["N01"] == [] and needs["N03"] == [("SV01", Label.SERVICE)]
+
+
+def test_plans_are_refreshed_only_when_a_load_changes_a_large_graph() -> None:
+    assert plans_outgrown(0, 200_000)
+    assert plans_outgrown(50_000, 5_000)
+    assert not plans_outgrown(50_000, 400)
+    assert not plans_outgrown(0, 120)
+    assert not plans_outgrown(120, 120)

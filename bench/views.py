@@ -106,7 +106,7 @@ def block_external(context: BrowserContext, blocked: list[str]) -> None:
 def wait_until_stable(page: Page) -> float:
     """Wait for the page's stable moment; seconds since navigation start."""
     page.wait_for_function(
-        "window.__civicgraphStableAt !== null && window.__civicgraphStableAt !== undefined",
+        "() => window.__civicgraphStableAt !== null && window.__civicgraphStableAt !== undefined",
         timeout=STABLE_TIMEOUT_MS,
         polling=50,
     )

@@ -42,3 +42,9 @@ def is_local(url: str) -> bool:
         return True
     parts = urlsplit(url)
     return parts.scheme == "http" and parts.hostname == "127.0.0.1"
+
+
+STABLE = "() => window.civicgraphStable === true"
+"""The predicate of a view that has settled, as a function: the pages'
+Content-Security-Policy forbids ``eval``, by which Playwright would poll a
+bare expression."""

@@ -256,7 +256,7 @@ def need_page(
         return ask_for_token(request)
     notice = None
     if assigned:
-        notice = ("ok", f"已派单给 {assigned} · assigned to {assigned}")
+        notice = ("assigned", assigned)
     return _need_page(request, graph, token, need_id, notice=notice)
 
 

@@ -31,7 +31,7 @@ from graph.schema import Label
 from graph.settings import Settings
 from loaders.scenario.profiles import REFERENCE_DATE
 from tests.api.conftest import Tokens
-from tests.browser import CHROMIUM, VIEWPORT, is_local, launch
+from tests.browser import CHROMIUM, STABLE, VIEWPORT, is_local, launch
 from tests.serving import serving
 from visualize.views import community_graph, community_view, overview_view, parse_labels
 
@@ -98,7 +98,7 @@ def browser() -> Iterator[Browser]:
 
 
 def settle(page: Page) -> None:
-    page.wait_for_function("window.civicgraphStable === true", timeout=60_000)
+    page.wait_for_function(STABLE, timeout=60_000)
 
 
 def inked(page: Page) -> int:

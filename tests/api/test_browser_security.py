@@ -22,7 +22,7 @@ from api.main import create_app
 from graph.connection import Graph
 from graph.settings import Settings
 from tests.api.conftest import Tokens
-from tests.browser import CHROMIUM, VIEWPORT, launch
+from tests.browser import CHROMIUM, STABLE, VIEWPORT, launch
 from tests.serving import serving, serving_folder
 
 pytestmark = pytest.mark.slow
@@ -110,7 +110,7 @@ def test_every_page_works_under_its_content_security_policy(
             policy = answer.headers["content-security-policy"]
             assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy
             if path.startswith("/explore?"):
-                page.wait_for_function("window.civicgraphStable === true", timeout=60_000)
+                page.wait_for_function(STABLE, timeout=60_000)
                 assert page.evaluate("window.civicgraphNodeCount") > 0
                 # vis-network's own style sheets were admitted by their hashes.
                 sheets = page.evaluate(LIBRARY_SHEETS)
@@ -192,7 +192,9 @@ def test_the_assign_button_assigns_from_the_page(
         sign_in(page, site, tokens.editor, "/needs/N07")
         page.click("form.assign button")
         page.wait_for_url(f"{site}/needs/N07?assigned=SV05")
-        assert "已派单" in page.content() and 'form class="assign"' not in page.content()
+        assert (
+            "已派单给 邻里帮跑腿" in page.content() and 'form class="assign"' not in page.content()
+        )
         assert violations(page) == []
     finally:
         context.close()

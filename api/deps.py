@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from api.errors import ForbiddenError, UnauthorizedError
 from api.tokens import ApiToken, Role, TokenStore
 from graph.async_connection import AsyncGraph
+from graph.changes import Actor, ChangeContext
 from graph.connection import Graph
 from graph.errors import NotFoundError
 from graph.settings import Settings
@@ -162,6 +163,15 @@ def paged(model: type[PageT], document: Mapping[str, Any], whole: str, page: Pag
             "offset": page.offset,
             "limit": page.limit,
         }
+    )
+
+
+def api_change(token: ApiToken, request: Request) -> ChangeContext:
+    """Who writes through this request (the token's id and name) and how
+    (``api POST /api/needs``): the change set it is recorded as."""
+    return ChangeContext(
+        actor=Actor(id=token.id, name=token.name),
+        via=f"api {request.method} {request.url.path}",
     )
 
 

@@ -32,6 +32,7 @@ from graph.errors import (
 from graph.loadmark import InterruptedLoadError, LoadInProgressError
 from queries.audit import AuditInputError
 from queries.needs import NeedConflictError, NeedInputError
+from queries.revert import RevertConflictError
 
 logger = logging.getLogger("civicgraph.api")
 
@@ -77,6 +78,7 @@ _STATUS: tuple[tuple[type[CivicGraphError], int, str], ...] = (
     (NotFoundError, 404, "not_found"),
     (ValidationError, 422, "workbook_rejected"),
     (NeedConflictError, 409, "conflict"),
+    (RevertConflictError, 409, "conflict"),
     (LoadInProgressError, 409, "load_in_progress"),
     (InterruptedLoadError, 409, "incomplete_load"),
     (NeedInputError, 400, "bad_request"),

@@ -42,6 +42,7 @@ from api.errors import install_error_handlers
 from api.loadwatch import LoadWatch
 from api.routes import (
     audit,
+    changes,
     health,
     matching,
     needs,
@@ -99,6 +100,11 @@ TAGS: list[dict[str, Any]] = [
         "description": "工作簿 · Upload a workbook (CSV files zipped, or an .xlsx).",
     },
     {"name": "tokens", "description": "令牌 · API tokens: roles and scopes (admins)."},
+    {
+        "name": "changes",
+        "description": "变更记录 · Every write recorded: who, when, through what; a node's "
+        "history; reverting a write.",
+    },
 ]
 
 DESCRIPTION = """\
@@ -123,6 +129,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     nodes.router,
     matching.router,
     audit.router,
+    changes.router,
     health.router,
     needs.router,
     search.router,

@@ -31,8 +31,10 @@ from graph.errors import MAX_REPORTED_PROBLEMS
 from graph.schema import NeedKind, NeedStatus
 from graph.text import NAME_MAX_LENGTH, control_character_problem, normalize_line_ends
 from queries.audit import Severity
+from queries.changes import ChangeSetRecord, HistoryEntry
 from queries.matching import CategoryMatch, ResourceKind
 from queries.needs import NeedRecord
+from queries.revert import RevertReport
 from queries.route import Missing, RouteLevel
 from queries.scorecard import Level
 from queries.seed_facts import Comparison
@@ -753,6 +755,39 @@ class NeedPublic(RootModel[NeedRecord]):
     """
 
 
+# --- change sets --------------------------------------------------------------------
+
+
+class ChangeSetPublic(RootModel[ChangeSetRecord]):
+    """One write (变更记录): when, by whom, through what, and its counts
+    (:class:`queries.changes.ChangeSetRecord`)."""
+
+
+class ChangesPublic(BaseModel):
+    """The change sets, newest first (``GET /api/changes``, ``civicgraph changes --json``)."""
+
+    changesets: list[ChangeSetPublic]
+
+
+class HistoryEntryPublic(RootModel[HistoryEntry]):
+    """One change to a node or to one of its relationships, before → after
+    (:class:`queries.changes.HistoryEntry`)."""
+
+
+class NodeHistoryPublic(BaseModel):
+    """A node's history, oldest first (``GET /api/nodes/{id}/history``,
+    ``civicgraph history --json``)."""
+
+    node_id: str
+    labels: list[str]
+    exists: bool = Field(description="the node is in the graph now (false: it was deleted)")
+    entries: list[HistoryEntryPublic]
+
+
+class RevertPublic(RootModel[RevertReport]):
+    """What a revert did (``POST /api/changes/{id}/revert``, ``civicgraph revert --json``)."""
+
+
 # --- workbook -----------------------------------------------------------------------
 
 
@@ -771,6 +806,10 @@ class WorkbookLoadPublic(BaseModel):
     finished: str | None = Field(
         description="the interrupted load this one finished or replaced, if any"
     )
+    changeset: str | None = Field(
+        description="the change set recording what the load changed; null: it changed nothing"
+    )
+    changes: Counts = Field(description="that change set's created, updated and deleted counts")
 
 
 # --- tokens -------------------------------------------------------------------------

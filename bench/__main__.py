@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bench.api import bench_api
+from bench.history import bench_history
 from bench.load import bench_load
 from bench.mixed import bench_mixed
 from bench.queries import bench_queries
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         metrics += bench_api(graph, home)
         print("part 3: the views in headless Chromium ...", flush=True)
         metrics += bench_views(graph, work, settings=settings, as_of=REFERENCE_DATE)
+        print("part 4: the graph's memory ...", flush=True)
+        metrics += bench_history(graph, workbook, work)
         # Last: its writes change the graph the other parts measure.
         print("part 3: the API under mixed load ...", flush=True)
         metrics += bench_mixed(graph, home)

@@ -12,6 +12,7 @@ from graph.schema import (
     INDEXES,
     SEARCH_INDEX,
     SEARCHABLE_LABELS,
+    SYSTEM_KEYS,
     IndexSpec,
     Label,
     RelType,
@@ -39,6 +40,12 @@ def schema_statements() -> dict[str, str]:
         )
         for label in Label
     }
+    for system, key in SYSTEM_KEYS.items():
+        name = f"{system.value.lower()}_{key}_unique"
+        statements[name] = (
+            f"CREATE CONSTRAINT {name} IF NOT EXISTS "
+            f"FOR (n:{quote_identifier(system)}) REQUIRE n.{key} IS UNIQUE"
+        )
     for spec in INDEXES:
         target = quote_identifier(spec.target)
         pattern = f"()-[n:{target}]-()" if isinstance(spec.target, RelType) else f"(n:{target})"

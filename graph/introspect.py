@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph.connection import Graph
-from graph.schema import Label, RelType, quote_identifier
+from graph.schema import Label, RelType, SystemLabel, quote_identifier
 
 
 def delete_everything(graph: Graph, batch_size: int = 10_000) -> None:
@@ -61,9 +61,14 @@ def check_rels(
 
 
 def count_nodes(graph: Graph, label: Label | None = None) -> int:
-    """How many nodes carry ``label`` (all nodes when ``None``)."""
-    pattern = f"(n:{quote_identifier(label)})" if label else "(n)"
-    return int(graph.query(f"MATCH {pattern} RETURN count(n) AS count")[0]["count"])
+    """How many nodes carry ``label`` (all the data's nodes when ``None``:
+    the system's own, such as change records, left out)."""
+    if label is not None:
+        text = f"MATCH (n:{quote_identifier(label)}) RETURN count(n) AS count"
+    else:
+        system = "|".join(quote_identifier(name) for name in SystemLabel)
+        text = f"MATCH (n) WHERE NOT n:{system} RETURN count(n) AS count"
+    return int(graph.query(text)[0]["count"])
 
 
 def count_relationships(graph: Graph, rel_type: RelType | None = None) -> int:

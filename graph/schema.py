@@ -52,6 +52,12 @@ class SystemLabel(StrEnum):
     LOAD_MARK = "LoadMark"
     """A load that has begun writing and not finished (:mod:`graph.loadmark`)."""
 
+    CHANGE_SET = "ChangeSet"
+    """One write to the data: when, by whom, through what (:mod:`graph.changes`)."""
+
+    CHANGE = "Change"
+    """One node or relationship a change set updated or deleted, before and after."""
+
 
 class RelType(StrEnum):
     """Relationship types (DESIGN.md, "Graph model")."""
@@ -480,7 +486,7 @@ _IDENTIFIERS = frozenset({*Label, *SystemLabel, *RelType})
 class IndexSpec:
     """A range index on one property of a label or a relationship type."""
 
-    target: Label | RelType
+    target: Label | RelType | SystemLabel
     property: str
 
 
@@ -490,10 +496,18 @@ INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec(Label.NEED, "status"),
     IndexSpec(Label.PROJECT, "status"),
     IndexSpec(RelType.HOLDS, "post"),
+    IndexSpec(SystemLabel.CHANGE, "entity"),
+    IndexSpec(SystemLabel.CHANGE, "other"),
+    IndexSpec(SystemLabel.CHANGE, "changeset"),
+    IndexSpec(SystemLabel.CHANGE_SET, "at"),
 )
 """The indexes the queries anchor on, besides the ``id`` constraints. Each
 index is paid for on every write of its label, so kinds that a label already
 tells apart (a place's kind, an organization's kind) have none."""
+
+SYSTEM_KEYS: dict[SystemLabel, str] = {SystemLabel.CHANGE_SET: "changeset"}
+"""The system labels whose nodes are told apart by a key: one uniqueness
+constraint each, so that concurrent transactions of one write meet on one node."""
 
 SEARCH_INDEX = "civicgraph_names"
 """The full-text index (``cjk`` analyzer) over every node's ``name``."""

@@ -33,6 +33,17 @@ from typing import Any, TypeVar
 
 import neo4j
 
+from graph.changes import (
+    CREATED_IN,
+    NODE,
+    RELATIONSHIP,
+    ChangeContext,
+    ChangeRecord,
+    EntityKey,
+    comparable,
+    record_in,
+    relationship_key,
+)
 from graph.connection import Graph
 from graph.schema import FAMILY, Label, RelType, quote_identifier
 
@@ -44,6 +55,11 @@ Collect = Callable[[Any], None]
 """Called with the one value a batch's statement returns, once it committed."""
 ElementIds = dict[str, str]
 """Node ``id`` → the node's element id, as this connection's writes learnt it."""
+Records = tuple[list[ChangeRecord], dict[str, int]]
+"""What one batch changed: its updates and deletions, and its creations by
+label or type (:func:`graph.changes.record_in`)."""
+Record = Callable[[Sequence[Any]], Records]
+"""Called with a batch's rows, in its transaction: what the batch changed."""
 
 
 class Batch(list[T]):
@@ -80,11 +96,23 @@ class BatchWriter:
 
     Used as a context manager, it drains on a normal exit and cancels what is
     not yet written on an error.
+
+    Given a change context, a statement written with a ``record`` function has
+    each batch's changes recorded in the batch's own transaction
+    (:mod:`graph.changes`).
     """
 
-    def __init__(self, graph: Graph, *, batch_size: int = 5000, workers: int = 1) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        *,
+        batch_size: int = 5000,
+        workers: int = 1,
+        context: ChangeContext | None = None,
+    ) -> None:
         self.graph = graph
         self.batch_size = max(1, batch_size)
+        self.context = context
         self._pool = ThreadPoolExecutor(workers, "civicgraph-write") if workers > 1 else None
         self._pending: list[Future[None]] = []
 
@@ -96,6 +124,7 @@ class BatchWriter:
         *,
         parameters: Mapping[str, Any] | None = None,
         collect: Collect | None = None,
+        record: Record | None = None,
     ) -> None:
         """Run ``statement`` with each batch of ``rows`` as ``$rows``.
 
@@ -107,14 +136,18 @@ class BatchWriter:
             collect: given the value of the one row the statement returns, for
                 each batch once it is committed; without it, the statement
                 returns nothing.
+            record: what each batch changed, recorded in its transaction when
+                the writer has a change context.
         """
         for batch in batches(rows, self.batch_size):
             values = {**(parameters or {}), "rows": batch}
             if self._pool is None:
-                self._write_batch(statement, values, progress, collect)
+                self._write_batch(statement, values, progress, collect, record)
             else:
                 self._pending.append(
-                    self._pool.submit(self._write_batch, statement, values, progress, collect)
+                    self._pool.submit(
+                        self._write_batch, statement, values, progress, collect, record
+                    )
                 )
 
     def _write_batch(
@@ -123,13 +156,19 @@ class BatchWriter:
         values: dict[str, Any],
         progress: Progress | None,
         collect: Collect | None,
+        record: Record | None,
     ) -> None:
         def work(tx: neo4j.ManagedTransaction) -> Any:
             result = tx.run(statement, values)
+            value = None
             if collect is None:
                 result.consume()
-                return None
-            return result.single(strict=True).value()
+            else:
+                value = result.single(strict=True).value()
+            if record is not None and self.context is not None:
+                changes, created = record(values["rows"])
+                record_in(tx, self.context, changes, created=created)
+            return value
 
         value = self.graph.write(work)
         if collect is not None:
@@ -179,6 +218,7 @@ def merge_nodes(
     *,
     new: bool = False,
     progress: Progress | None = None,
+    record: Record | None = None,
 ) -> None:
     """Merge nodes of ``label`` on ``id`` and replace their properties.
 
@@ -191,6 +231,7 @@ def merge_nodes(
         element_ids: receives each node's element id as its batch commits.
         new: none of these ids is in the graph yet: create them.
         progress: told how many rows each batch wrote.
+        record: what each batch changed (:meth:`BatchWriter.write`).
     """
     family = FAMILY.get(label)
     labels = quote_identifier(label) + (f":{quote_identifier(family)}" if family else "")
@@ -199,7 +240,7 @@ def merge_nodes(
     else:
         write = f"MERGE (n:{quote_identifier(label)} {{id: row.id}}) SET n = row.props, n:{labels}"
     statement = f"UNWIND $rows AS row {write} RETURN collect([row.id, elementId(n)]) AS written"
-    writer.write(statement, rows, progress, collect=element_ids.update)
+    writer.write(statement, rows, progress, collect=element_ids.update, record=record)
 
 
 def find_element_ids(graph: Graph, ids: Mapping[Label, Iterable[str]]) -> ElementIds:
@@ -223,11 +264,14 @@ def _by_element_ids(create: str) -> str:
     )
 
 
-CREATE_BY_ELEMENT_IDS = _by_element_ids("(source)-[:$($type)]->(target)")
+CREATE_BY_ELEMENT_IDS = _by_element_ids(
+    f"(source)-[:$($type) {{{CREATED_IN}: $changeset}}]->(target)"
+)
 """Relationships of the type ``$type`` between nodes found by element id."""
 
 CREATE_POSTS_BY_ELEMENT_IDS = _by_element_ids(
-    f"(source)-[:{quote_identifier(RelType.HOLDS)} {{post: row[2], since: row[3]}}]->(target)"
+    f"(source)-[:{quote_identifier(RelType.HOLDS)} "
+    f"{{post: row[2], since: row[3], {CREATED_IN}: $changeset}}]->(target)"
 )
 """Posts between persons and what they hold, found by element id."""
 
@@ -238,7 +282,8 @@ def create_relationships(
     ends: Sequence[tuple[str, str]],
     progress: Progress | None = None,
 ) -> None:
-    """Create relationships of one type between nodes known by element id.
+    """Create relationships of one type between nodes known by element id,
+    as created by the writer's change set.
 
     Args:
         writer: where the batches go.
@@ -246,7 +291,27 @@ def create_relationships(
         ends: the element ids of each one's start and end.
         progress: told how many rows each batch wrote.
     """
-    writer.write(CREATE_BY_ELEMENT_IDS, ends, progress, parameters={"type": rel_type.value})
+    writer.write(
+        CREATE_BY_ELEMENT_IDS,
+        ends,
+        progress,
+        parameters={"type": rel_type.value, "changeset": changeset_of(writer)},
+        record=created(rel_type),
+    )
+
+
+def changeset_of(writer: BatchWriter) -> str | None:
+    """The key of the change set a writer records in (``None``: it records none)."""
+    return writer.context.changeset if writer.context is not None else None
+
+
+def created(label_or_type: str) -> Record:
+    """A batch's record when each of its rows created one entity."""
+
+    def record(rows: Sequence[Any]) -> Records:
+        return [], {str(label_or_type): len(rows)}
+
+    return record
 
 
 @dataclass(frozen=True)
@@ -313,31 +378,84 @@ def replace_relationships(
             progress(len(rows))
         return
 
-    owner = quote_identifier(spec.owner)
-    remove_others = (
-        f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
-        f"MATCH {spec.pattern('old')} "
-        "WHERE NOT other.id IN row.targets DELETE old"
-    )
-    writer.write(
-        remove_others,
-        [{"owner": owner_id, "targets": [t for t, _ in targets]} for owner_id, targets in rows],
-    )
-    writer.drain()
-
-    by_label: dict[Label, list[Row]] = {}
-    for owner_id, targets in rows:
-        for target_id, target_label in targets:
-            by_label.setdefault(target_label, []).append({"owner": owner_id, "target": target_id})
-    for other_label, pairs in by_label.items():
-        merge = (
-            f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
-            f"MATCH (other:{quote_identifier(other_label)} {{id: row.target}}) "
-            f"MERGE {spec.pattern()}"
-        )
-        writer.write(merge, pairs)
+    _replace_existing(writer, spec, rows)
     if progress is not None:
         progress(len(rows))
+
+
+def current_relationships(
+    graph: Graph, spec: RelationshipSpec, owner_ids: Sequence[str]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each owner's ``spec.type`` relationships: owner id → other id → the
+    relationship's properties."""
+    rows = graph.query(
+        f"UNWIND $ids AS id MATCH (owner:{quote_identifier(spec.owner)} {{id: id}}) "
+        f"MATCH {spec.pattern()} RETURN owner.id AS owner, other.id AS other, "
+        "properties(r) AS properties",
+        {"ids": list(owner_ids)},
+    )
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        found.setdefault(row["owner"], {})[row["other"]] = row["properties"]
+    return found
+
+
+def _ends(spec: RelationshipSpec, owner_id: str, other_id: str) -> tuple[str, str]:
+    return (owner_id, other_id) if spec.forward else (other_id, owner_id)
+
+
+def _replace_existing(
+    writer: BatchWriter, spec: RelationshipSpec, rows: Sequence[tuple[str, Sequence[Target]]]
+) -> None:
+    """Make existing owners' relationships the listed ones, writing only the
+    difference: the relationships no longer listed are deleted, those newly
+    listed created, each recorded."""
+    current = current_relationships(writer.graph, spec, [owner_id for owner_id, _ in rows])
+    removed: list[Row] = []
+    added: dict[Label, list[Row]] = {}
+    for owner_id, targets in rows:
+        have = current.get(owner_id, {})
+        wanted = {target_id for target_id, _ in targets}
+        removed += [
+            {"owner": owner_id, "other": other_id, "properties": properties}
+            for other_id, properties in have.items()
+            if other_id not in wanted
+        ]
+        for target_id, target_label in targets:
+            if target_id not in have:
+                added.setdefault(target_label, []).append({"owner": owner_id, "other": target_id})
+    owner = quote_identifier(spec.owner)
+    rel_type = spec.type.value
+
+    def deleted(batch: Sequence[Any]) -> Records:
+        records = [
+            ChangeRecord(
+                EntityKey(RELATIONSHIP, rel_type, *_ends(spec, row["owner"], row["other"])),
+                "delete",
+                row["properties"],
+                None,
+            )
+            for row in batch
+        ]
+        return records, {}
+
+    if removed:
+        writer.write(
+            f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
+            f"MATCH {spec.pattern()} WHERE other.id = row.other DELETE r",
+            removed,
+            record=deleted,
+        )
+    arrow = f"-[:{quote_identifier(spec.type)} {{{CREATED_IN}: $changeset}}]-"
+    create = f"(owner){arrow}>(other)" if spec.forward else f"(owner)<{arrow}(other)"
+    for other_label, pairs in added.items():
+        writer.write(
+            f"UNWIND $rows AS row MATCH (owner:{owner} {{id: row.owner}}) "
+            f"MATCH (other:{quote_identifier(other_label)} {{id: row.other}}) CREATE {create}",
+            pairs,
+            parameters={"changeset": changeset_of(writer)},
+            record=created(spec.type),
+        )
 
 
 def merge_posts(
@@ -363,29 +481,78 @@ def merge_posts(
             (element_ids[row["person"]], element_ids[row["target"]], row["post"], row["since"])
             for row in rows
         ]
-        writer.write(CREATE_POSTS_BY_ELEMENT_IDS, posts, progress)
+        writer.write(
+            CREATE_POSTS_BY_ELEMENT_IDS,
+            posts,
+            progress,
+            parameters={"changeset": changeset_of(writer)},
+            record=created(RelType.HOLDS),
+        )
         return
 
-    by_label: dict[Label, list[Row]] = {}
-    for row in rows:
-        by_label.setdefault(row["label"], []).append(row)
+    current = current_posts(writer.graph, sorted({row["person"] for row in rows}))
     person = quote_identifier(Label.PERSON)
     holds = quote_identifier(RelType.HOLDS)
+    by_label: dict[Label, list[Row]] = {}
+    changed: list[Row] = []
+    for row in rows:
+        held = current.get((row["person"], row["post"], row["target"]))
+        if held is None:
+            by_label.setdefault(row["label"], []).append(_post_parameters(row))
+        elif comparable({"since": held.get("since")}) != comparable({"since": row["since"]}):
+            changed.append({**_post_parameters(row), "before": held})
     for target_label, group in by_label.items():
-        # A pattern with the post as a predicate may be planned from the
-        # HOLDS.post index, scanning every post of that kind per row;
-        # expanding between the two anchored endpoints and filtering after
-        # keeps each row a constant amount of work.
-        statement = (
+        writer.write(
             f"UNWIND $rows AS row MATCH (person:{person} {{id: row.person}}) "
             f"MATCH (target:{quote_identifier(target_label)} {{id: row.target}}) "
-            f"OPTIONAL MATCH (person)-[held:{holds}]->(target) "
-            "WITH person, target, row, [r IN collect(held) WHERE r.post = row.post] AS same "
-            "FOREACH (_ IN CASE WHEN size(same) = 0 THEN [1] ELSE [] END | "
-            f"CREATE (person)-[:{holds} {{post: row.post, since: row.since}}]->(target)) "
-            "FOREACH (r IN same | SET r.since = row.since)"
+            f"CREATE (person)-[:{holds} "
+            f"{{post: row.post, since: row.since, {CREATED_IN}: $changeset}}]->(target)",
+            group,
+            progress,
+            parameters={"changeset": changeset_of(writer)},
+            record=created(RelType.HOLDS),
         )
-        writer.write(statement, [_post_parameters(row) for row in group], progress)
+
+    def updated(batch: Sequence[Any]) -> Records:
+        records = [
+            ChangeRecord(
+                EntityKey(
+                    RELATIONSHIP, RelType.HOLDS.value, row["person"], row["target"], row["post"]
+                ),
+                "update",
+                row["before"],
+                {**row["before"], "since": row["since"]},
+            )
+            for row in batch
+        ]
+        return records, {}
+
+    if changed:
+        # Expanding between the two anchored endpoints and filtering after
+        # keeps each row a constant amount of work (the HOLDS.post index
+        # would scan every post of that kind).
+        writer.write(
+            f"UNWIND $rows AS row MATCH (person:{person} {{id: row.person}})-[held:{holds}]->"
+            "(target) WHERE target.id = row.target AND held.post = row.post "
+            "SET held.since = row.since",
+            changed,
+            progress,
+            record=updated,
+        )
+
+
+def current_posts(
+    graph: Graph, person_ids: Sequence[str]
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The posts these persons hold: ``(person id, post, target id)`` → the
+    post's properties."""
+    rows = graph.query(
+        f"UNWIND $ids AS id MATCH (p:{quote_identifier(Label.PERSON)} {{id: id}})"
+        f"-[r:{quote_identifier(RelType.HOLDS)}]->(t) "
+        "RETURN p.id AS person, r.post AS post, t.id AS target, properties(r) AS properties",
+        {"ids": list(person_ids)},
+    )
+    return {(row["person"], row["post"], row["target"]): row["properties"] for row in rows}
 
 
 def _post_parameters(row: Row) -> Row:
@@ -397,40 +564,136 @@ def _post_parameters(row: Row) -> Row:
     }
 
 
+def current_properties(graph: Graph, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The properties of the nodes of ``label`` with these ids (those in the graph)."""
+    rows = graph.query(
+        f"UNWIND $ids AS id MATCH (n:{quote_identifier(label)} {{id: id}}) "
+        "RETURN id, properties(n) AS properties",
+        {"ids": list(ids)},
+    )
+    return {row["id"]: row["properties"] for row in rows}
+
+
+def updated_nodes(label: Label) -> Record:
+    """A batch's record when each row ``{id, props, before}`` updated a node."""
+
+    def record(rows: Sequence[Any]) -> Records:
+        changes = [
+            ChangeRecord(
+                EntityKey(NODE, label.value, row["id"]), "update", row["before"], row["props"]
+            )
+            for row in rows
+        ]
+        return changes, {}
+
+    return record
+
+
 def all_node_ids(graph: Graph, label: Label) -> set[str]:
     """The ids of every node of ``label``."""
     rows = graph.query(f"MATCH (n:{quote_identifier(label)}) RETURN n.id AS id")
     return {row["id"] for row in rows}
 
 
-def delete_nodes(graph: Graph, label: Label, ids: Iterable[str], *, batch_size: int = 5000) -> None:
-    """Delete the nodes of ``label`` with these ids, and their relationships."""
-    statement = (
-        f"UNWIND $rows AS row MATCH (n:{quote_identifier(label)} {{id: row.id}}) DETACH DELETE n"
+def delete_nodes(
+    writer: BatchWriter, label: Label, ids: Iterable[str], deleted_relationships: set[str]
+) -> None:
+    """Delete the nodes of ``label`` with these ids, and their relationships,
+    each recorded with what it held.
+
+    Args:
+        writer: where the batches go.
+        label: their primary label.
+        ids: their ids.
+        deleted_relationships: the element ids of relationships already
+            recorded as deleted (a relationship between two deleted nodes is
+            recorded once); grows with this call's.
+    """
+    wanted = sorted(ids)
+    rows = writer.graph.query(
+        f"UNWIND $ids AS id MATCH (n:{quote_identifier(label)} {{id: id}}) "
+        "RETURN id, labels(n) AS labels, properties(n) AS properties, "
+        "[(n)-[r]-(o) | {element_id: elementId(r), type: type(r), start: startNode(r).id, "
+        " end: endNode(r).id, properties: properties(r)}] AS rels",
+        {"ids": wanted},
     )
-    BatchWriter(graph, batch_size=batch_size).write(statement, [{"id": node_id} for node_id in ids])
+    recorded: dict[str, list[ChangeRecord]] = {}
+    for row in rows:
+        records = [
+            ChangeRecord(
+                EntityKey(NODE, label.value, row["id"]),
+                "delete",
+                row["properties"],
+                None,
+                tuple(row["labels"]),
+            )
+        ]
+        for rel in row["rels"]:
+            if rel["element_id"] in deleted_relationships:
+                continue
+            deleted_relationships.add(rel["element_id"])
+            key = relationship_key(rel["type"], rel["start"], rel["end"], rel["properties"])
+            records.append(
+                ChangeRecord(
+                    EntityKey(RELATIONSHIP, rel["type"], rel["start"], rel["end"], key),
+                    "delete",
+                    rel["properties"],
+                    None,
+                )
+            )
+        recorded[row["id"]] = records
+
+    def record(batch: Sequence[Any]) -> Records:
+        return [change for row in batch for change in recorded[row["id"]]], {}
+
+    writer.write(
+        f"UNWIND $rows AS row MATCH (n:{quote_identifier(label)} {{id: row.id}}) DETACH DELETE n",
+        [{"id": node_id} for node_id in recorded],
+        record=record,
+    )
 
 
-def all_posts(graph: Graph) -> set[tuple[str, str, str]]:
-    """Every post as ``(person id, post, target id)``."""
+def all_posts(graph: Graph) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Every post: ``(person id, post, target id)`` → its properties."""
     rows = graph.query(
         f"MATCH (p:{quote_identifier(Label.PERSON)})-[r:{quote_identifier(RelType.HOLDS)}]->"
-        "(t) RETURN p.id AS person, r.post AS post, t.id AS target"
+        "(t) RETURN p.id AS person, r.post AS post, t.id AS target, properties(r) AS properties"
     )
-    return {(row["person"], row["post"], row["target"]) for row in rows}
+    return {(row["person"], row["post"], row["target"]): row["properties"] for row in rows}
 
 
 def delete_posts(
-    graph: Graph, posts: Iterable[tuple[str, str, str]], *, batch_size: int = 5000
+    writer: BatchWriter, posts: Mapping[tuple[str, str, str], Mapping[str, Any]]
 ) -> None:
-    """Delete these ``(person id, post, target id)`` posts."""
-    statement = (
-        f"UNWIND $rows AS row MATCH (p:{quote_identifier(Label.PERSON)} {{id: row.person}})"
-        f"-[r:{quote_identifier(RelType.HOLDS)} {{post: row.post}}]->(t) "
-        "WHERE t.id = row.target DELETE r"
+    """Delete these posts (``(person id, post, target id)`` → their
+    properties), each recorded."""
+    person = quote_identifier(Label.PERSON)
+    holds = quote_identifier(RelType.HOLDS)
+    rows = [
+        {"person": person_id, "post": post, "target": target_id}
+        for person_id, post, target_id in sorted(posts)
+    ]
+
+    def record(batch: Sequence[Any]) -> Records:
+        changes = [
+            ChangeRecord(
+                EntityKey(
+                    RELATIONSHIP, RelType.HOLDS.value, row["person"], row["target"], row["post"]
+                ),
+                "delete",
+                posts[(row["person"], row["post"], row["target"])],
+                None,
+            )
+            for row in batch
+        ]
+        return changes, {}
+
+    writer.write(
+        f"UNWIND $rows AS row MATCH (p:{person} {{id: row.person}})-[r:{holds}]->(t) "
+        "WHERE t.id = row.target AND r.post = row.post DELETE r",
+        rows,
+        record=record,
     )
-    rows = [{"person": person, "post": post, "target": target} for person, post, target in posts]
-    BatchWriter(graph, batch_size=batch_size).write(statement, rows)
 
 
 def known_node_rows(graph: Graph) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.changes import CREATED_IN, Actor, ChangeContext, comparable, read_totals
 from graph.connection import Graph
 from graph.ddl import ensure_schema
 from graph.errors import ValidationError
@@ -42,8 +43,11 @@ from graph.write import (
     BatchWriter,
     ElementIds,
     RelationshipSpec,
+    Row,
     all_node_ids,
     all_posts,
+    created,
+    current_properties,
     delete_nodes,
     delete_posts,
     find_element_ids,
@@ -52,6 +56,7 @@ from graph.write import (
     merge_posts,
     refresh_plans,
     replace_relationships,
+    updated_nodes,
 )
 from loaders.records import KnownNode, ValidatedWorkbook
 from loaders.rows import OwnerRows, labels_by_id, node_rows, post_rows, relationship_rows
@@ -81,6 +86,10 @@ class LoadReport:
         digest: the workbook's ``sha256:`` digest.
         finished: the interrupted load this one finished or replaced, if any
             (:meth:`graph.loadmark.LoadMark.describe`).
+        changeset: the change set recording what the load changed (``None``:
+            it changed nothing).
+        changes: that change set's ``created``, ``updated`` and ``deleted``
+            counts.
     """
 
     path: str
@@ -92,6 +101,8 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
     digest: str = ""
     finished: str | None = None
+    changeset: str | None = None
+    changes: dict[str, int] = field(default_factory=dict)
 
     @property
     def entities(self) -> int:
@@ -111,6 +122,8 @@ class LoadReport:
             "warnings": self.warnings,
             "digest": self.digest,
             "finished": self.finished,
+            "changeset": self.changeset,
+            "changes": self.changes,
         }
 
 
@@ -196,8 +209,10 @@ def load_workbook(
     workers: int = DEFAULT_WORKERS,
     progress: StepProgress | None = None,
     source: str | None = None,
+    actor: Actor | None = None,
 ) -> LoadReport:
-    """Validate a workbook whole, then write it.
+    """Validate a workbook whole, then write what differs from the graph,
+    recorded as one change set (none when nothing differs).
 
     Args:
         graph: the connection.
@@ -206,8 +221,9 @@ def load_workbook(
         batch_size: rows per transaction.
         workers: transactions written at once.
         progress: told of each step's progress.
-        source: how the load describes itself in its mark (``load`` and the
-            path by default).
+        source: how the load describes itself in its mark and its change set
+            (``load`` and the file's name by default).
+        actor: who loads it (the command line's user by default).
 
     Raises:
         ValidationError: the workbook has problems; nothing was written.
@@ -230,15 +246,19 @@ def load_workbook(
         digest=digest,
         finished=finished,
     )
+    described = source or f"load {Path(path).name}"
+    context = ChangeContext(actor=actor or Actor.cli(), via=f"{described} {digest}")
     with marked(
         graph,
         workbook=str(Path(path).resolve()),
-        source=source or f"load {Path(path).name}",
+        source=described,
         digest=digest,
         replace=replace,
     ):
         taxonomy = default_taxonomy()
-        write_workbook(graph, taxonomy, known, in_graph.keys(), batch_size=batch_size)
+        write_workbook(
+            graph, taxonomy, known, in_graph.keys(), batch_size=batch_size, context=context
+        )
         existing = in_graph.keys() | taxonomy.known_nodes().keys()
         write_workbook(
             graph,
@@ -249,9 +269,11 @@ def load_workbook(
             workers=workers,
             progress=progress,
             report=report,
+            context=context,
         )
         if replace:
-            _remove_what_the_workbook_lacks(graph, workbook, report, batch_size)
+            _remove_what_the_workbook_lacks(graph, workbook, report, batch_size, context)
+    report.changeset, report.changes = read_totals(graph, context.changeset)
     created = sum(1 for _, _, node_id, _ in workbook.nodes_by_row() if node_id not in existing)
     if plans_outgrown(len(existing), created + sum(report.deleted_nodes.values())):
         refresh_plans(graph)
@@ -288,8 +310,11 @@ def write_workbook(
     workers: int = DEFAULT_WORKERS,
     progress: StepProgress | None = None,
     report: LoadReport | None = None,
+    context: ChangeContext | None = None,
 ) -> LoadReport:
-    """Write a validated workbook: all nodes, then all relationships.
+    """Write a validated workbook: all nodes, then all relationships; only
+    what differs from the graph is written, and recorded in ``context``'s
+    change set.
 
     Args:
         graph: the connection.
@@ -300,19 +325,40 @@ def write_workbook(
         workers: transactions written at once.
         progress: told of each step's progress.
         report: the report to fill; a new one by default.
+        context: the change set the writes are recorded in (none: unrecorded).
     """
     report = report or LoadReport(path="")
     element_ids: ElementIds = {}
-    written: set[str] = set()
-    with BatchWriter(graph, batch_size=batch_size, workers=workers) as writer:
+    stamp = {CREATED_IN: context.changeset} if context is not None else {}
+    with BatchWriter(graph, batch_size=batch_size, workers=workers, context=context) as writer:
         for label, rows in node_rows(workbook):
             description = f"{label.value} nodes"
             _step(progress, description, len(rows))
+            told = _told(progress, description)
             for new, part in _split(rows, existing, lambda row: row["id"]):
-                merge_nodes(
-                    writer, label, part, element_ids, new=new, progress=_told(progress, description)
-                )
-            written.update(row["id"] for row in rows)
+                if new:
+                    fresh = [{"id": row["id"], "props": {**row["props"], **stamp}} for row in part]
+                    merge_nodes(
+                        writer,
+                        label,
+                        fresh,
+                        element_ids,
+                        new=True,
+                        progress=told,
+                        record=created(label),
+                    )
+                else:
+                    changed = _changed_nodes(graph, label, part)
+                    merge_nodes(
+                        writer,
+                        label,
+                        changed,
+                        element_ids,
+                        progress=told,
+                        record=updated_nodes(label),
+                    )
+                    if told is not None:
+                        told(len(part) - len(changed))
             _add(report.nodes, label.value, len(rows))
 
         # The relationships' rows are made while the nodes are written; they
@@ -326,9 +372,10 @@ def write_workbook(
             if owner_rows
         ]
         posts = _split(post_rows(workbook, labels), existing, lambda row: row["person"])
-        outside = _ends_outside(relationships, posts, written)
         writer.drain()
-        element_ids.update(find_element_ids(graph, outside))
+        element_ids.update(
+            find_element_ids(graph, _ends_outside(relationships, posts, element_ids))
+        )
 
         for spec, parts in relationships:
             _step(progress, _describe(spec), sum(len(part) for _, part in parts))
@@ -355,6 +402,20 @@ def write_workbook(
     return report
 
 
+def _changed_nodes(graph: Graph, label: Label, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """The rows about nodes in the graph whose properties they change, each
+    with what the node holds now (``before``); the node keeps the change set
+    that created it."""
+    current = current_properties(graph, label, [row["id"] for row in rows])
+    changed = []
+    for row in rows:
+        before = current.get(row["id"])
+        if before is None or comparable(before) != comparable(row["props"]):
+            kept = {CREATED_IN: before[CREATED_IN]} if before and CREATED_IN in before else {}
+            changed.append({"id": row["id"], "props": {**row["props"], **kept}, "before": before})
+    return changed
+
+
 def _describe(spec: RelationshipSpec) -> str:
     return f"{spec.type.value} of {spec.owner.value}"
 
@@ -364,8 +425,8 @@ def _ends_outside(
     posts: Sequence[tuple[bool, list[dict[str, Any]]]],
     written: Container[str],
 ) -> dict[Label, set[str]]:
-    """The ends of new owners' relationships and posts that are not among the
-    ``written`` nodes, by primary label."""
+    """The ends of new owners' relationships and posts whose element ids the
+    load has not learnt (``written``: the ids it has), by primary label."""
     ends = [
         target
         for _, parts in relationships
@@ -401,20 +462,28 @@ def _add(counts: dict[str, int], key: str, amount: int) -> None:
 
 
 def _remove_what_the_workbook_lacks(
-    graph: Graph, workbook: ValidatedWorkbook, report: LoadReport, batch_size: int
+    graph: Graph,
+    workbook: ValidatedWorkbook,
+    report: LoadReport,
+    batch_size: int,
+    context: ChangeContext,
 ) -> None:
     keep = {node_id for _, _, node_id, _ in workbook.nodes_by_row()}
     keep |= {node_id for _, _, node_id, _ in default_taxonomy().nodes_by_row()}
-    for label in PRIMARY_LABELS:
-        stale = all_node_ids(graph, label) - keep
-        if stale:
-            delete_nodes(graph, label, sorted(stale), batch_size=batch_size)
-            report.deleted_nodes[label.value] = len(stale)
     wanted = {(post.person_id, post.post.value, post.target_id) for post in workbook.posts}
-    stale_posts = all_posts(graph) - wanted
-    if stale_posts:
-        delete_posts(graph, sorted(stale_posts), batch_size=batch_size)
-    report.deleted_posts = len(stale_posts)
+    with BatchWriter(graph, batch_size=batch_size, context=context) as writer:
+        stale_posts = {key: held for key, held in all_posts(graph).items() if key not in wanted}
+        if stale_posts:
+            delete_posts(writer, stale_posts)
+            writer.drain()
+        report.deleted_posts = len(stale_posts)
+        recorded: set[str] = set()
+        for label in PRIMARY_LABELS:
+            stale = all_node_ids(graph, label) - keep
+            if stale:
+                delete_nodes(writer, label, stale, recorded)
+                writer.drain()
+                report.deleted_nodes[label.value] = len(stale)
 
 
 def _step(progress: StepProgress | None, description: str, total: int) -> None:

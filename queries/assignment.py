@@ -33,7 +33,9 @@ from typing import Any
 import neo4j
 import networkx as nx
 
+from graph.changes import ChangeContext, recorded_write
 from graph.connection import Graph
+from graph.schema import Label
 from queries.catalog import run_in
 from queries.matching import Candidate, Coverage, ensure_community, rank_key, read_coverage
 
@@ -444,7 +446,7 @@ def plan_assignment(graph: Graph, community_id: str | None = None) -> Assignment
     )
 
 
-def apply_plan(graph: Graph, plan: AssignmentPlan) -> ApplyReport:
+def apply_plan(graph: Graph, plan: AssignmentPlan, *, context: ChangeContext) -> ApplyReport:
     """Write a plan's assignments in one write transaction.
 
     Each resource is locked, its remaining capacity counted again, and only
@@ -455,6 +457,7 @@ def apply_plan(graph: Graph, plan: AssignmentPlan) -> ApplyReport:
     Args:
         graph: the connection.
         plan: the plan from :func:`plan_assignment`.
+        context: who applies it (recorded as one change set).
     """
     by_resource: dict[str, list[Assignment]] = defaultdict(list)
     for assignment in plan.assignments:
@@ -478,7 +481,8 @@ def apply_plan(graph: Graph, plan: AssignmentPlan) -> ApplyReport:
     def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
         return run_in(tx, "match_assign_apply", {"groups": groups})
 
-    for row in graph.write(work):
+    needs = [(Label.NEED, need_id) for group in groups for need_id in group["need_ids"]]
+    for row in recorded_write(graph, context, needs, work):
         report.assigned.extend((need_id, row["resource_id"]) for need_id in row["assigned"])
         report.skipped.extend(row["skipped"])
     written = {need_id for need_id, _ in report.assigned}

@@ -35,6 +35,7 @@ from queries.audit import AuditReport, Finding, RuleResult
 if TYPE_CHECKING:
     # Only for the annotations: queries.nodes imports this module, and
     # queries.matching, queries.needs and queries.route import queries.nodes.
+    from queries.changes import HistoryEntry, NodeHistory
     from queries.matching import NeedCandidates
     from queries.needs import NeedRecord
     from queries.route import Route
@@ -248,3 +249,19 @@ def mask_route(route: Route) -> Route:
         for step in route.steps
     )
     return replace(route, need_name=mask_text(route.need_name), steps=steps)
+
+
+def mask_history(history: NodeHistory) -> NodeHistory:
+    """A node's history as a viewer sees it: the node's properties before
+    and after each change masked as the node is."""
+
+    def masked(entry: HistoryEntry) -> HistoryEntry:
+        if entry.kind != "node":
+            return entry
+        return replace(
+            entry,
+            before=mask_properties(history.labels, entry.before) if entry.before else entry.before,
+            after=mask_properties(history.labels, entry.after) if entry.after else entry.after,
+        )
+
+    return replace(history, entries=[masked(entry) for entry in history.entries])

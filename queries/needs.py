@@ -20,10 +20,11 @@ from typing import Any
 
 import neo4j
 
+from graph.changes import ChangeContext, recorded_write
 from graph.connection import Graph
 from graph.errors import CivicGraphError, NotFoundError
 from graph.schema import Label, NeedKind, NeedStatus
-from queries.catalog import run, run_in, write
+from queries.catalog import run, run_in
 from queries.matching import candidates
 from queries.nodes import id_taken, plain, visible_nodes, visible_nodes_in
 
@@ -159,8 +160,9 @@ def create_need(
     raised_on: date | None = None,
     need_id: str | None = None,
     scope_id: str | None = None,
+    context: ChangeContext,
 ) -> NeedRecord:
-    """Register a new, open need.
+    """Register a new, open need, recorded as a change set.
 
     Args:
         graph: the connection.
@@ -172,6 +174,7 @@ def create_need(
         raised_on: the day it was raised (today when ``None``).
         need_id: its id (a fresh one when ``None``).
         scope_id: the caller's scope.
+        context: who registers it, through what.
 
     Raises:
         NeedInputError: a malformed id, an empty title, an urgency outside 1–3.
@@ -209,7 +212,7 @@ def create_need(
             },
         )
 
-    graph.write(work)
+    recorded_write(graph, context, [(Label.NEED, chosen_id)], work)
     return _require_need(graph, chosen_id, None)
 
 
@@ -223,6 +226,7 @@ def update_need(
     status: NeedStatus | None = None,
     scope_id: str | None = None,
     today: date | None = None,
+    context: ChangeContext,
 ) -> NeedRecord:
     """Change a need's title, urgency, category or status.
 
@@ -249,25 +253,29 @@ def update_need(
         raise NeedConflictError(
             f"need {need_id} is assigned to no resource: assign it (POST …/assign) instead"
         )
-    write(
-        graph,
-        "need_update",
-        {
-            "need_id": need_id,
-            "title": cleaned,
-            "urgency": urgency,
-            "status": status.value if status else None,
-            "category_id": category_id,
-            "drop_assignment": status is NeedStatus.OPEN,
-            "clear_resolution": status in (NeedStatus.OPEN, NeedStatus.ASSIGNED),
-            "resolved_on": today or date.today(),
-        },
+    parameters = {
+        "need_id": need_id,
+        "title": cleaned,
+        "urgency": urgency,
+        "status": status.value if status else None,
+        "category_id": category_id,
+        "drop_assignment": status is NeedStatus.OPEN,
+        "clear_resolution": status in (NeedStatus.OPEN, NeedStatus.ASSIGNED),
+        "resolved_on": today or date.today(),
+    }
+    recorded_write(
+        graph, context, [(Label.NEED, need_id)], lambda tx: run_in(tx, "need_update", parameters)
     )
     return _require_need(graph, need_id, None)
 
 
 def assign_need(
-    graph: Graph, need_id: str, resource_id: str, scope_id: str | None = None
+    graph: Graph,
+    need_id: str,
+    resource_id: str,
+    scope_id: str | None = None,
+    *,
+    context: ChangeContext,
 ) -> NeedRecord:
     """Assign a need to one of its candidates that has capacity left.
 
@@ -293,7 +301,10 @@ def assign_need(
             f"resource {resource_id} is not a candidate of need {need_id}: it does not "
             "cover the need's place in its category, or it takes no needs"
         )
-    rows = write(graph, "need_assign", {"need_id": need_id, "resource_id": resource_id})
+    parameters = {"need_id": need_id, "resource_id": resource_id}
+    rows = recorded_write(
+        graph, context, [(Label.NEED, need_id)], lambda tx: run_in(tx, "need_assign", parameters)
+    )
     if not rows or not rows[0]["assigned"]:
         raise NeedConflictError(f"resource {resource_id} is full: no capacity left")
     return _require_need(graph, need_id, None)
@@ -306,6 +317,7 @@ def resolve_need(
     satisfaction: int,
     resolved_on: date | None = None,
     scope_id: str | None = None,
+    context: ChangeContext,
 ) -> NeedRecord:
     """Mark a need resolved, with the resident's satisfaction (1–5).
 
@@ -325,9 +337,8 @@ def resolve_need(
         )
     if need.status == NeedStatus.RESOLVED:
         raise NeedConflictError(f"need {need_id} is already resolved")
-    write(
-        graph,
-        "need_resolve",
-        {"need_id": need_id, "resolved_on": day, "satisfaction": satisfaction},
+    parameters = {"need_id": need_id, "resolved_on": day, "satisfaction": satisfaction}
+    recorded_write(
+        graph, context, [(Label.NEED, need_id)], lambda tx: run_in(tx, "need_resolve", parameters)
     )
     return _require_need(graph, need_id, None)

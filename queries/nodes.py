@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 import neo4j
 import neo4j.time
 
+from graph.changes import data_properties
 from graph.connection import Graph, Record
 from graph.errors import NotFoundError
 from graph.schema import SEARCH_INDEX, Label, RelType
@@ -194,7 +195,9 @@ def get_node(graph: Graph, node_id: str, scope_id: str | None = None) -> NodeDet
 
 def _node_detail(row: Record) -> NodeDetail:
     return NodeDetail(
-        id=str(row["id"]), labels=sorted(row["labels"]), properties=plain(row["properties"])
+        id=str(row["id"]),
+        labels=sorted(row["labels"]),
+        properties=plain(data_properties(row["properties"])),
     )
 
 
@@ -248,7 +251,7 @@ def node_with_neighbours_steps(
         Neighbour(
             direction=item["direction"],
             type=item["type"],
-            properties=plain(item["properties"]),
+            properties=plain(data_properties(item["properties"])),
             id=str(item["id"]),
             name=item["name"],
             labels=sorted(item["labels"]),
@@ -414,7 +417,7 @@ def id_taken(tx: neo4j.ManagedTransaction, node_id: str) -> bool:
 def _node_record(
     node_id: str, labels: Sequence[str], properties: Mapping[str, Any]
 ) -> dict[str, Any]:
-    record = {key: plain(value) for key, value in properties.items()}
+    record = {key: plain(value) for key, value in data_properties(properties).items()}
     record["id"] = node_id
     record["labels"] = sorted(labels)
     return record
@@ -473,7 +476,7 @@ def neighbourhood(
             relationships.setdefault(
                 key,
                 {
-                    **{k: plain(v) for k, v in row["properties"].items()},
+                    **{k: plain(v) for k, v in data_properties(row["properties"]).items()},
                     "source": key[0],
                     "target": key[1],
                     "type": key[2],

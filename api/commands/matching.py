@@ -29,6 +29,7 @@ from api.services.matching import (
     route_public,
 )
 from api.services.needs import need_public
+from graph.changes import Actor, ChangeContext
 from graph.errors import ConfigurationError
 from graph.schema import ZH
 from queries.assignment import apply_plan, plan_assignment
@@ -123,7 +124,8 @@ def assign_command(
     """Assign all open needs at once, serving the most, the most urgent, the nearest (统一派单)."""
     graph = open_graph()
     plan = plan_assignment(graph, community)
-    written = apply_plan(graph, plan) if apply else None
+    context = ChangeContext(actor=Actor.cli(), via="assign --apply")
+    written = apply_plan(graph, plan, context=context) if apply else None
     if json_output:
         print_json(assignment_document(plan, written).model_dump(mode="json"))
         return

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import AsyncGraphDep, EditorToken, GraphDep, Paging, ViewerToken
+from api.deps import AsyncGraphDep, EditorToken, GraphDep, Paging, ViewerToken, api_change
 from api.models import (
     AssignmentPublic,
     AssignmentRequest,
@@ -65,13 +65,19 @@ def need_route(graph: GraphDep, token: ViewerToken, need_id: NeedId) -> RoutePub
     responses=BAD_REQUEST,
 )
 def assignment(
-    graph: GraphDep, token: EditorToken, request: AssignmentRequest, page: Paging
+    graph: GraphDep,
+    token: EditorToken,
+    request: AssignmentRequest,
+    page: Paging,
+    http: Request,
 ) -> AssignmentPublic:
     """Assign every open need (of a community) at once: the most needs served,
     then the most urgency, then the least distance (min-cost flow). A dry run
     unless ``apply`` is true; then the plan is written in one transaction,
     each resource's capacity re-checked. Beside it, the greedy baseline."""
-    return matching.assignment(graph, token, request.community_id, request.apply, page)
+    return matching.assignment(
+        graph, token, request.community_id, request.apply, page, api_change(token, http)
+    )
 
 
 @router.get(

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import AsyncGraphDep, GraphDep, Paging, ViewerToken
-from api.models import NodePublic
+from api.models import NodeHistoryPublic, NodePublic
 from api.routes.common import AUTH_RESPONSES, NOT_FOUND, json_response
-from api.services import nodes
+from api.services import changes, nodes
 from graph.schema import RelType
 
 router = APIRouter(prefix="/nodes", tags=["nodes"], responses={**AUTH_RESPONSES, **NOT_FOUND})
@@ -69,3 +69,16 @@ def _safe(text: str) -> str:
     """A file name from an id: letters, digits, ``-`` and ``_`` only."""
     cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)
     return cleaned[:60] or "node"
+
+
+@router.get(
+    "/{node_id}/history",
+    response_model=NodeHistoryPublic,
+    summary="节点变更历史 · A node's history",
+)
+def node_history(graph: GraphDep, token: ViewerToken, node_id: NodeId) -> NodeHistoryPublic:
+    """Every recorded change to the node and to its relationships, oldest
+    first: who made it, when, through what, and the properties before and
+    after. Within the token's scope (a deleted node's history takes an
+    unscoped token); viewers see personal data masked as on the node."""
+    return changes.history(graph, token, node_id)

@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from api.deps import GraphDep, PageParams
+from api.deps import GraphDep, PageParams, api_change
 from api.errors import ForbiddenError, public_error
 from api.models import AuditFindingPublic
 from api.pages import render_page, url
@@ -35,7 +35,7 @@ from api.routes.common import csv_response
 from api.routes.session import ask_for_token
 from api.security import csp_nonce
 from api.services import audit as audit_service
-from api.services import matching, needs, nodes
+from api.services import changes, matching, needs, nodes
 from api.services import stats as stats_service
 from api.services.audit import AuditFilters
 from api.services.explore import explore_view
@@ -227,6 +227,7 @@ def _need_page(
         need = needs.read(graph, token, need_id).root
         found = matching.need_candidates(graph, token, need_id, PageParams(0, MAX_PAGE))
         route = matching.need_route(graph, token, need_id)
+        history = changes.history(graph, token, need_id)
     except CivicGraphError as error:
         return _error_page(request, error, token, "/")
     return render_page(
@@ -237,6 +238,7 @@ def _need_page(
         need=need,
         found=found,
         route=route,
+        history=[item.root for item in history.entries],
         can_assign=token.role.allows(Role.EDITOR) and need.status == "open",
         notice=notice,
     )
@@ -280,7 +282,7 @@ def need_assign_form(
             raise ForbiddenError(
                 f"a {token.role.value} token may not do this: {Role.EDITOR.value} needed"
             )
-        needs.assign(graph, token, need_id, resource_id)
+        needs.assign(graph, token, need_id, resource_id, api_change(token, request))
     except CivicGraphError as error:
         status_code, _, message = public_error(request, error)
         return _need_page(

@@ -18,6 +18,7 @@ from api.models import ErrorPublic, WorkbookLoadPublic
 from api.routes.common import AUTH_RESPONSES, BAD_REQUEST
 from api.services.workbook import workbook_load_public
 from api.upload import checked_workbook, save_upload
+from graph.changes import Actor
 from loaders.load import known_from_graph, known_nodes, load_workbook
 
 router = APIRouter(
@@ -63,5 +64,11 @@ def upload_workbook(
         # What the load will check references against (load_workbook's rule).
         known = known_nodes(None) | ({} if replace else known_from_graph(graph))
         workbook = checked_workbook(received, name, folder, known)
-        report = load_workbook(graph, workbook, replace=replace, source=f"api upload {name}")
+        report = load_workbook(
+            graph,
+            workbook,
+            replace=replace,
+            source=f"api upload {name}",
+            actor=Actor(id=token.id, name=token.name),
+        )
     return workbook_load_public(report, path=name)

@@ -22,6 +22,7 @@ from api.models import (
 )
 from api.tokens import ApiToken
 from graph.async_connection import AsyncGraph
+from graph.changes import ChangeContext
 from graph.connection import Graph
 from graph.schema import Label
 from queries.assignment import ApplyReport, AssignmentPlan, apply_plan, plan_assignment
@@ -117,7 +118,12 @@ def route_public(found: Route) -> RoutePublic:
 
 
 def assignment(
-    graph: Graph, token: ApiToken, community_id: str | None, apply: bool, page: PageParams
+    graph: Graph,
+    token: ApiToken,
+    community_id: str | None,
+    apply: bool,
+    page: PageParams,
+    context: ChangeContext,
 ) -> AssignmentPublic:
     """The optimal assignment of the open needs (of a community in the
     scope): a dry run, or written when ``apply``.
@@ -127,7 +133,7 @@ def assignment(
         BadRequestError: a street-scoped token named no community.
     """
     plan = plan_assignment(graph, community_of(graph, token, community_id))
-    applied = apply_plan(graph, plan) if apply else None
+    applied = apply_plan(graph, plan, context=context) if apply else None
     return assignment_public(plan, applied, page)
 
 

@@ -7,6 +7,7 @@ from api.deps import masked
 from api.errors import BadRequestError
 from api.models import NeedCreate, NeedPublic, NeedResolve, NeedUpdate
 from api.tokens import ApiToken
+from graph.changes import ChangeContext
 from graph.connection import Graph
 from queries.masking import mask_need
 from queries.needs import NeedRecord, assign_need, create_need, get_need, resolve_need, update_need
@@ -26,7 +27,7 @@ def read(graph: Graph, token: ApiToken, need_id: str) -> NeedPublic:
     return need_public(get_need(graph, need_id, token.scope_id), hide=masked(token))
 
 
-def create(graph: Graph, token: ApiToken, need: NeedCreate) -> NeedPublic:
+def create(graph: Graph, token: ApiToken, need: NeedCreate, context: ChangeContext) -> NeedPublic:
     """Register a need, open, in a place within the token's scope."""
     record = create_need(
         graph,
@@ -38,11 +39,14 @@ def create(graph: Graph, token: ApiToken, need: NeedCreate) -> NeedPublic:
         raised_on=need.raised_on,
         need_id=need.id,
         scope_id=token.scope_id,
+        context=context,
     )
     return need_public(record, hide=masked(token))
 
 
-def update(graph: Graph, token: ApiToken, need_id: str, change: NeedUpdate) -> NeedPublic:
+def update(
+    graph: Graph, token: ApiToken, need_id: str, change: NeedUpdate, context: ChangeContext
+) -> NeedPublic:
     """Change a need's title, urgency, category or status.
 
     Raises:
@@ -60,18 +64,23 @@ def update(graph: Graph, token: ApiToken, need_id: str, change: NeedUpdate) -> N
         category_id=change.category_id,
         status=change.status,
         scope_id=token.scope_id,
+        context=context,
     )
     return need_public(record, hide=masked(token))
 
 
-def assign(graph: Graph, token: ApiToken, need_id: str, resource_id: str) -> NeedPublic:
+def assign(
+    graph: Graph, token: ApiToken, need_id: str, resource_id: str, context: ChangeContext
+) -> NeedPublic:
     """Assign a need to one of its candidates with room left (the API's
     assign and the need page's assign button)."""
-    record = assign_need(graph, need_id, resource_id, token.scope_id)
+    record = assign_need(graph, need_id, resource_id, token.scope_id, context=context)
     return need_public(record, hide=masked(token))
 
 
-def resolve(graph: Graph, token: ApiToken, need_id: str, body: NeedResolve) -> NeedPublic:
+def resolve(
+    graph: Graph, token: ApiToken, need_id: str, body: NeedResolve, context: ChangeContext
+) -> NeedPublic:
     """Resolve a need on a day (today by default) with the resident's satisfaction."""
     record = resolve_need(
         graph,
@@ -79,5 +88,6 @@ def resolve(graph: Graph, token: ApiToken, need_id: str, body: NeedResolve) -> N
         satisfaction=body.satisfaction,
         resolved_on=body.resolved_on,
         scope_id=token.scope_id,
+        context=context,
     )
     return need_public(record, hide=masked(token))

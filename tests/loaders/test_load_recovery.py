@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from graph.changes import CREATED_IN
 from graph.connection import Graph, connect
 from graph.errors import CivicGraphError
 from graph.introspect import count_nodes, count_relationships, delete_everything
 from graph.loadmark import read_mark
-from graph.schema import Label
+from graph.schema import Label, SystemLabel, quote_identifier
 from graph.server.local import LocalNeo4j
 from graph.settings import Settings, get_settings
 from loaders.load import load_workbook
@@ -80,7 +81,11 @@ def test_a_load_interrupted_by_a_stopped_database_completes_when_run_again(
     resumed = _connect(local)
     try:
         partial = (count_nodes(resumed), count_relationships(resumed))
+        # Each batch wrote its records in its own transaction: what the
+        # interrupted load created is exactly what its change set counts.
+        assert_recorded_exactly(resumed)
         load_workbook(resumed, workbook)
+        assert_recorded_exactly(resumed)
         completed = (count_nodes(resumed), count_relationships(resumed))
     finally:
         resumed.close()
@@ -90,6 +95,27 @@ def test_a_load_interrupted_by_a_stopped_database_completes_when_run_again(
     load_workbook(graph, workbook)
     assert completed == (count_nodes(graph), count_relationships(graph))
     assert partial[0] < completed[0]
+
+
+def assert_recorded_exactly(graph: Graph) -> None:
+    """Every entity stamped as created by a change set is counted by it, and
+    every change set counts only the entities stamped with it."""
+    stamped: dict[str, int] = {}
+    for text in (
+        f"MATCH (n) WHERE n.{CREATED_IN} IS NOT NULL RETURN n.{CREATED_IN} AS cs, count(*) AS n",
+        f"MATCH ()-[r]->() WHERE r.{CREATED_IN} IS NOT NULL "
+        f"RETURN r.{CREATED_IN} AS cs, count(*) AS n",
+    ):
+        for row in graph.query(text):
+            stamped[row["cs"]] = stamped.get(row["cs"], 0) + row["n"]
+    counted = {
+        row["cs"]: row["created"]
+        for row in graph.query(
+            f"MATCH (cs:{quote_identifier(SystemLabel.CHANGE_SET)}) "
+            "RETURN cs.changeset AS cs, cs.created AS created"
+        )
+    }
+    assert stamped and stamped == counted
 
 
 def _cli(local: LocalNeo4j, home: Path, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graph.changes import Actor, ChangeContext
 from graph.connection import Graph
 from graph.errors import NotFoundError
 from graph.introspect import check_nodes, check_rels
@@ -41,6 +42,11 @@ from tests.queries.matching_workbooks import (
     write_world,
 )
 from tests.queries.test_matching import cli
+
+
+def applying() -> ChangeContext:
+    """A change set of its own for each ``apply_plan``."""
+    return ChangeContext(actor=Actor.cli(), via="assign --apply")
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +182,7 @@ def test_apply_writes_edges_and_statuses_in_one_transaction(
         return original(work, *args, **kwargs)
 
     monkeypatch.setattr(graph, "write", counting_write)
-    report = apply_plan(graph, plan)
+    report = apply_plan(graph, plan, context=applying())
     assert len(writes) == 1
     assert report.assigned == [("N01", "SV02"), ("N06", "SV04"), ("N07", "SV05")]
     assert report.skipped == []
@@ -194,7 +200,7 @@ def test_apply_writes_edges_and_statuses_in_one_transaction(
     assert {lock for (lock,) in check_nodes(graph, Label.SERVICE, ["assignment_lock"])} == {None}
 
     # Applying the same plan again changes nothing; a new plan finds nothing to do.
-    again = apply_plan(graph, plan)
+    again = apply_plan(graph, plan, context=applying())
     assert again.assigned == []
     assert again.skipped == ["N01", "N06", "N07"]
     assert assigned_state(graph) == (edges, statuses)
@@ -227,9 +233,9 @@ def test_apply_rechecks_capacity_against_a_concurrent_assignment(
     assert (other, "SV03") in pairs(plan)
     # Meanwhile, someone gives SV05 to the other need.
     meanwhile = AssignmentPlan(assignments=[Assignment(other, "SV05", 1, 1, "exact")])
-    assert apply_plan(graph, meanwhile).assigned == [(other, "SV05")]
+    assert apply_plan(graph, meanwhile, context=applying()).assigned == [(other, "SV05")]
 
-    report = apply_plan(graph, plan)
+    report = apply_plan(graph, plan, context=applying())
     assert planned_for_sv05 in report.skipped  # SV05 is full now
     assert other in report.skipped  # no longer open
     edges, _ = assigned_state(graph)

@@ -227,7 +227,8 @@ CREATE_BY_ELEMENT_IDS = _by_element_ids("(source)-[:$($type)]->(target)")
 """Relationships of the type ``$type`` between nodes found by element id."""
 
 CREATE_POSTS_BY_ELEMENT_IDS = _by_element_ids(
-    f"(source)-[:{quote_identifier(RelType.HOLDS)} {{post: row[2], since: row[3]}}]->(target)"
+    f"(source)-[:{quote_identifier(RelType.HOLDS)} "
+    "{post: row[2], since: row[3], until: row[4]}]->(target)"
 )
 """Posts between persons and what they hold, found by element id."""
 
@@ -352,7 +353,7 @@ def merge_posts(
 
     Args:
         writer: where the batches go.
-        rows: ``{"person", "post", "target", "label", "since"}`` where
+        rows: ``{"person", "post", "target", "label", "since", "until"}`` where
             ``label`` is the target's primary label (a :class:`Label`).
         element_ids: the element ids of both ends, when ``new``.
         new: the persons were just created: they hold no post yet.
@@ -360,7 +361,13 @@ def merge_posts(
     """
     if new:
         posts = [
-            (element_ids[row["person"]], element_ids[row["target"]], row["post"], row["since"])
+            (
+                element_ids[row["person"]],
+                element_ids[row["target"]],
+                row["post"],
+                row["since"],
+                row.get("until"),
+            )
             for row in rows
         ]
         writer.write(CREATE_POSTS_BY_ELEMENT_IDS, posts, progress)
@@ -382,8 +389,9 @@ def merge_posts(
             f"OPTIONAL MATCH (person)-[held:{holds}]->(target) "
             "WITH person, target, row, [r IN collect(held) WHERE r.post = row.post] AS same "
             "FOREACH (_ IN CASE WHEN size(same) = 0 THEN [1] ELSE [] END | "
-            f"CREATE (person)-[:{holds} {{post: row.post, since: row.since}}]->(target)) "
-            "FOREACH (r IN same | SET r.since = row.since)"
+            f"CREATE (person)-[:{holds} {{post: row.post, since: row.since, until: row.until}}]"
+            "->(target)) "
+            "FOREACH (r IN same | SET r.since = row.since, r.until = row.until)"
         )
         writer.write(statement, [_post_parameters(row) for row in group], progress)
 
@@ -394,6 +402,7 @@ def _post_parameters(row: Row) -> Row:
         "post": row["post"],
         "target": row["target"],
         "since": row["since"],
+        "until": row.get("until"),
     }
 
 

@@ -11,9 +11,10 @@ next to the Cypher that implements them. Every rule returns rows of
 places and organizations that exist that day count (the fragments
 ``held_on`` and ``alive_on``), and G14 measures ages at it. G14 also takes
 ``$sla_days``, G15 the level chain of :data:`graph.schema.LEVEL_PARENT`, G19
-``$min_places``, G20 ``$term_warn_days`` and ``$term_years``. :func:`run_audit` runs them and returns an
-:class:`AuditReport`, whose :meth:`AuditReport.to_json` is the ``audit`` JSON
-shape of DESIGN.md ("Command line").
+``$min_places``, G20 ``$term_warn_days`` and ``$term_years``.
+:func:`run_audit` runs them and returns an :class:`AuditReport`, whose
+:meth:`AuditReport.to_json` is the ``audit`` JSON shape of DESIGN.md
+("Command line").
 """
 
 from __future__ import annotations

@@ -315,9 +315,7 @@ def neighbourhood_graph(
             frontier.append(element)
     relationships = [
         row["record"]
-        for row in run(
-            graph, "view_relationships", {"element_ids": list(records), "as_of": as_of}
-        )
+        for row in run(graph, "view_relationships", {"element_ids": list(records), "as_of": as_of})
     ]
     nodes = [mask_record(record) for record in records.values()] if masked else records.values()
     name = str(center["record"].get("name") or node_id)

@@ -95,9 +95,7 @@ def explore_command(
     report = run_audit(graph, as_of=choice.as_of) if choice.overview and choice.findings else None
     written = [_write(build_view(graph, choice, report=report), out)]
     if choice.overview and communities:
-        _, rollups = overview_rollups(
-            graph, choice.overview, findings=False, as_of=choice.as_of
-        )
+        _, rollups = overview_rollups(graph, choice.overview, findings=False, as_of=choice.as_of)
         for rollup in rollups:
             target = out.parent / COMMUNITY_FILE_URL.format(id=rollup.id)
             if target.parent != out.parent:

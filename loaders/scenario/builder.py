@@ -72,6 +72,7 @@ def term_end(since: date) -> date:
     except ValueError:
         return since.replace(year=since.year + TERM_YEARS, day=28)
 
+
 COUNTY_FILES = (
     "places",
     "party_orgs",

@@ -26,9 +26,7 @@ from loaders.workbook_format import FILES
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small"
 """The small valid county of ``tests/data/small`` (see its README.md)."""
 
-DATE_COLUMNS = frozenset(
-    {"since", "until", "established", "dissolved", "raised_on", "resolved_on"}
-)
+DATE_COLUMNS = frozenset({"since", "until", "established", "dissolved", "raised_on", "resolved_on"})
 NUMBER_COLUMNS = frozenset({"households", "capacity", "urgency", "satisfaction"})
 BOOLEAN_COLUMNS = frozenset({"red_property", "party_member"})
 

@@ -29,15 +29,24 @@ from the end of their five-year terms, and O01's (since 2020-12-01) ended 90
 days before."""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def small(graph: Graph) -> Graph:
+    """The small workbook, loaded for each test (others here load variants)."""
     delete_everything(graph)
     load_workbook(graph, SMALL)
     return graph
 
 
-def term_due(graph: Graph, day: date = DAY, **options: int) -> Found:
-    return found(run_audit(graph, rules=["G20"], as_of=day, **options), "G20")
+def term_due(
+    graph: Graph,
+    day: date = DAY,
+    term_warn_days: int = DEFAULT_TERM_WARN_DAYS,
+    term_years: int = DEFAULT_TERM_YEARS,
+) -> Found:
+    report = run_audit(
+        graph, rules=["G20"], as_of=day, term_warn_days=term_warn_days, term_years=term_years
+    )
+    return found(report, "G20")
 
 
 def test_the_rule_is_declared_like_the_others() -> None:
@@ -130,12 +139,12 @@ def test_the_scope_filters_apply(small: Graph) -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("warn_days", "years", "message"),
     [
-        ({"term_warn_days": -1}, "--term-warn-days: must be 0 or more, not -1"),
-        ({"term_years": 0}, "--term-years: must be 1 or more, not 0"),
+        (-1, 5, "--term-warn-days: must be 0 or more, not -1"),
+        (90, 0, "--term-years: must be 1 or more, not 0"),
     ],
 )
-def test_bad_parameters_are_refused(small: Graph, options: dict[str, int], message: str) -> None:
+def test_bad_parameters_are_refused(small: Graph, warn_days: int, years: int, message: str) -> None:
     with pytest.raises(AuditInputError, match=message):
-        run_audit(small, rules=["G20"], **options)
+        run_audit(small, rules=["G20"], term_warn_days=warn_days, term_years=years)

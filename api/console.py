@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +17,7 @@ from rich.console import Console
 
 from graph.connection import Graph, get_graph
 from graph.loadmark import read_mark
+from queries.audit import parse_date
 
 app = typer.Typer(
     name="civicgraph",
@@ -30,6 +32,25 @@ console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 error_console = Console(stderr=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="the day to judge the graph on, YYYY-MM-DD (default today): the posts "
+        "held and the places and organizations existing that day",
+    ),
+]
+"""The ``--as-of`` option of every command that reads the graph."""
+
+
+def as_of_day(text: str | None) -> date | None:
+    """An ``--as-of`` option's day (``None``: today).
+
+    Raises:
+        AuditInputError: not a date (one line, exit 2).
+    """
+    return parse_date(text) if text is not None else None
 
 
 def print_json(value: Any) -> None:

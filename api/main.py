@@ -85,7 +85,7 @@ TAGS: list[dict[str, Any]] = [
     {"name": "search", "description": "搜索 · Nodes by a part of their name, or by id."},
     {
         "name": "audit",
-        "description": "治理体检 · The governance audit (G01–G19) and the community scorecard.",
+        "description": "治理体检 · The governance audit (G01–G20) and the community scorecard.",
     },
     {
         "name": "matching",

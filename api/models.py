@@ -315,9 +315,14 @@ class AuditRuleFindingsPublic(AuditRulePublic):
 class AuditBase(BaseModel):
     """How an audit was run."""
 
-    as_of: date = Field(description="the day G14 measured needs' ages at")
+    as_of: date = Field(
+        description="the day judged: posts held and places and organizations existing "
+        "then; G14 measured needs' ages at it"
+    )
     sla_days: int = Field(description="G14's limit")
     min_places: int = Field(description="G19's threshold")
+    term_warn_days: int = Field(description="G20's warning period, in days")
+    term_years: int = Field(description="G20's term of office, in years")
     community_id: str | None = Field(description="the community it was limited to")
     street_id: str | None = Field(description="the street it was limited to")
 

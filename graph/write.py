@@ -271,7 +271,7 @@ CREATE_BY_ELEMENT_IDS = _by_element_ids(
 
 CREATE_POSTS_BY_ELEMENT_IDS = _by_element_ids(
     f"(source)-[:{quote_identifier(RelType.HOLDS)} "
-    f"{{post: row[2], since: row[3], {CREATED_IN}: $changeset}}]->(target)"
+    f"{{post: row[2], since: row[3], until: row[4], {CREATED_IN}: $changeset}}]->(target)"
 )
 """Posts between persons and what they hold, found by element id."""
 
@@ -470,7 +470,7 @@ def merge_posts(
 
     Args:
         writer: where the batches go.
-        rows: ``{"person", "post", "target", "label", "since"}`` where
+        rows: ``{"person", "post", "target", "label", "since", "until"}`` where
             ``label`` is the target's primary label (a :class:`Label`).
         element_ids: the element ids of both ends, when ``new``.
         new: the persons were just created: they hold no post yet.
@@ -478,7 +478,13 @@ def merge_posts(
     """
     if new:
         posts = [
-            (element_ids[row["person"]], element_ids[row["target"]], row["post"], row["since"])
+            (
+                element_ids[row["person"]],
+                element_ids[row["target"]],
+                row["post"],
+                row["since"],
+                row.get("until"),
+            )
             for row in rows
         ]
         writer.write(
@@ -499,14 +505,15 @@ def merge_posts(
         held = current.get((row["person"], row["post"], row["target"]))
         if held is None:
             by_label.setdefault(row["label"], []).append(_post_parameters(row))
-        elif comparable({"since": held.get("since")}) != comparable({"since": row["since"]}):
+        elif comparable(_term(held)) != comparable(_term(row)):
             changed.append({**_post_parameters(row), "before": held})
     for target_label, group in by_label.items():
         writer.write(
             f"UNWIND $rows AS row MATCH (person:{person} {{id: row.person}}) "
             f"MATCH (target:{quote_identifier(target_label)} {{id: row.target}}) "
             f"CREATE (person)-[:{holds} "
-            f"{{post: row.post, since: row.since, {CREATED_IN}: $changeset}}]->(target)",
+            f"{{post: row.post, since: row.since, until: row.until, {CREATED_IN}: $changeset}}]"
+            "->(target)",
             group,
             progress,
             parameters={"changeset": changeset_of(writer)},
@@ -521,7 +528,11 @@ def merge_posts(
                 ),
                 "update",
                 row["before"],
-                {**row["before"], "since": row["since"]},
+                {
+                    key: value
+                    for key, value in {**row["before"], **_term(row)}.items()
+                    if value is not None
+                },
             )
             for row in batch
         ]
@@ -534,11 +545,16 @@ def merge_posts(
         writer.write(
             f"UNWIND $rows AS row MATCH (person:{person} {{id: row.person}})-[held:{holds}]->"
             "(target) WHERE target.id = row.target AND held.post = row.post "
-            "SET held.since = row.since",
+            "SET held.since = row.since, held.until = row.until",
             changed,
             progress,
             record=updated,
         )
+
+
+def _term(post: Mapping[str, Any]) -> dict[str, Any]:
+    """A post's term: its ``since`` and ``until``."""
+    return {"since": post.get("since"), "until": post.get("until")}
 
 
 def current_posts(
@@ -561,6 +577,7 @@ def _post_parameters(row: Row) -> Row:
         "post": row["post"],
         "target": row["target"],
         "since": row["since"],
+        "until": row.get("until"),
     }
 
 

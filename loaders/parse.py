@@ -250,6 +250,19 @@ def kind_words(member: StrEnum) -> str:
     return f"{member.value} ({ZH[member]})" if member in ZH else member.value
 
 
+def lifetime(cells: Cells) -> tuple[date | None, date | None]:
+    """A place's or organization's ``established`` and ``dissolved`` days;
+    ``dissolved`` may not come before ``established``."""
+    established = cells.day("established")
+    dissolved = cells.day("dissolved")
+    if established is not None and dissolved is not None and dissolved < established:
+        cells.report(
+            "dissolved",
+            f"dissolved {dissolved.isoformat()} is before established {established.isoformat()}",
+        )
+    return established, dissolved
+
+
 def parse_place(cells: Cells) -> PlaceRow | None:
     node_id = cells.identifier("id", required=True)
     name = cells.text("name", required=True)
@@ -258,6 +271,7 @@ def parse_place(cells: Cells) -> PlaceRow | None:
     grid_id = cells.identifier("grid_id")
     households = cells.whole_number("households", low=0)
     tags = cells.choices("tags", PlaceTag)
+    established, dissolved = lifetime(cells)
     if kind is PlaceKind.CITY and parent_id is not None:
         cells.report("parent_id", f"a city has no parent, got {parent_id!r}")
     elif kind is not None and kind is not PlaceKind.COUNTY and not cells.has("parent_id"):
@@ -274,7 +288,18 @@ def parse_place(cells: Cells) -> PlaceRow | None:
         )
     if node_id is None or name is None or kind is None:
         return None
-    return PlaceRow(node_id, name, kind, parent_id, grid_id, households, tags, cells.row)
+    return PlaceRow(
+        node_id,
+        name,
+        kind,
+        parent_id,
+        grid_id,
+        households,
+        tags,
+        cells.row,
+        established=established,
+        dissolved=dissolved,
+    )
 
 
 def parse_party_org(cells: Cells) -> PartyOrgRow | None:
@@ -283,9 +308,19 @@ def parse_party_org(cells: Cells) -> PartyOrgRow | None:
     level = cells.choice("level", PartyOrgLevel, required=True)
     place_id = cells.identifier("place_id")
     parent_id = cells.identifier("parent_id")
+    established, dissolved = lifetime(cells)
     if node_id is None or name is None or level is None:
         return None
-    return PartyOrgRow(node_id, name, level, place_id, parent_id, cells.row)
+    return PartyOrgRow(
+        node_id,
+        name,
+        level,
+        place_id,
+        parent_id,
+        cells.row,
+        established=established,
+        dissolved=dissolved,
+    )
 
 
 def parse_organization(cells: Cells) -> OrganizationRow | None:
@@ -297,6 +332,7 @@ def parse_organization(cells: Cells) -> OrganizationRow | None:
     manages = cells.identifiers("manages")
     domains = cells.identifiers("domains")
     fallback_org_id = cells.identifier("fallback_org_id")
+    established, dissolved = lifetime(cells)
     if kind is None:
         return None
     this_kind = with_article(kind_words(kind))
@@ -334,6 +370,8 @@ def parse_organization(cells: Cells) -> OrganizationRow | None:
         domains,
         fallback_org_id,
         cells.row,
+        established=established,
+        dissolved=dissolved,
     )
 
 
@@ -353,9 +391,12 @@ def parse_post(cells: Cells) -> PostRow | None:
     post = cells.choice("post", Post, required=True)
     target_id = cells.identifier("target_id", required=True)
     since = cells.day("since")
+    until = cells.day("until")
+    if since is not None and until is not None and until < since:
+        cells.report("until", f"until {until.isoformat()} is before since {since.isoformat()}")
     if person_id is None or post is None or target_id is None:
         return None
-    return PostRow(person_id, post, target_id, since, cells.row)
+    return PostRow(person_id, post, target_id, since, cells.row, until=until)
 
 
 def parse_facility(cells: Cells) -> FacilityRow | None:

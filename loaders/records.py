@@ -146,6 +146,8 @@ class PlaceRow:
         households: number of households.
         tags: e.g. ``smart_area``.
         row: the spreadsheet row it came from.
+        established: the day it was established; ``None``: it always existed.
+        dissolved: the day it was dissolved; ``None``: it exists now.
     """
 
     id: str
@@ -156,6 +158,8 @@ class PlaceRow:
     households: int | None
     tags: list[PlaceTag]
     row: int
+    established: date | None = None
+    dissolved: date | None = None
 
     @property
     def label(self) -> Label:
@@ -175,6 +179,8 @@ class PartyOrgRow:
         parent_id: the party organization it ``REPORTS_TO`` (any level: a
             wrong level is a governance gap for the audit, not an input error).
         row: the spreadsheet row it came from.
+        established: the day it was established; ``None``: it always existed.
+        dissolved: the day it was dissolved; ``None``: it exists now.
     """
 
     id: str
@@ -183,6 +189,8 @@ class PartyOrgRow:
     place_id: str | None
     parent_id: str | None
     row: int
+    established: date | None = None
+    dissolved: date | None = None
 
 
 @dataclass
@@ -201,6 +209,8 @@ class OrganizationRow:
         fallback_org_id: for two-new organizations, the party organization
             that is ``FALLBACK_FOR`` it.
         row: the spreadsheet row it came from.
+        established: the day it was established; ``None``: it always existed.
+        dissolved: the day it was dissolved; ``None``: it exists now.
     """
 
     id: str
@@ -212,6 +222,8 @@ class OrganizationRow:
     domains: list[str]
     fallback_org_id: str | None
     row: int
+    established: date | None = None
+    dissolved: date | None = None
 
     @property
     def label(self) -> Label:
@@ -242,7 +254,7 @@ class PersonRow:
 
 @dataclass
 class PostRow:
-    """A post (``posts.csv``): ``(person)-[:HOLDS {post, since}]->(target)``.
+    """A post (``posts.csv``): ``(person)-[:HOLDS {post, since, until}]->(target)``.
 
     Attributes:
         person_id: who holds it.
@@ -250,6 +262,7 @@ class PostRow:
         target_id: the party organization, organization or place it is held at.
         since: when it was taken.
         row: the spreadsheet row it came from.
+        until: the day the person left it or its term ended; ``None``: held now.
     """
 
     person_id: str
@@ -257,6 +270,7 @@ class PostRow:
     target_id: str
     since: date | None
     row: int
+    until: date | None = None
 
 
 @dataclass

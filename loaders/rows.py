@@ -45,12 +45,23 @@ def node_rows(workbook: ValidatedWorkbook) -> Iterator[tuple[Label, NodeRows]]:
                 kind=place.kind.value,
                 households=place.households,
                 tags=[tag.value for tag in place.tags],
+                established=place.established,
+                dissolved=place.dissolved,
             ),
         )
         for place in workbook.places
     )
     yield from _by_label(
-        (Label.PARTY_ORG, org.id, _props(name=org.name, level=org.level.value))
+        (
+            Label.PARTY_ORG,
+            org.id,
+            _props(
+                name=org.name,
+                level=org.level.value,
+                established=org.established,
+                dissolved=org.dissolved,
+            ),
+        )
         for org in workbook.party_orgs
     )
     yield from _by_label(
@@ -62,6 +73,8 @@ def node_rows(workbook: ValidatedWorkbook) -> Iterator[tuple[Label, NodeRows]]:
                 kind=org.kind.value,
                 red_property=org.red_property,
                 domains=org.domains,
+                established=org.established,
+                dissolved=org.dissolved,
             ),
         )
         for org in workbook.organizations
@@ -122,7 +135,7 @@ def node_rows(workbook: ValidatedWorkbook) -> Iterator[tuple[Label, NodeRows]]:
 
 
 def post_rows(workbook: ValidatedWorkbook, labels: Mapping[str, Label]) -> list[dict[str, Any]]:
-    """Every post as ``{"person", "post", "target", "label", "since"}``."""
+    """Every post as ``{"person", "post", "target", "label", "since", "until"}``."""
     return [
         {
             "person": post.person_id,
@@ -130,6 +143,7 @@ def post_rows(workbook: ValidatedWorkbook, labels: Mapping[str, Label]) -> list[
             "target": post.target_id,
             "label": labels[post.target_id],
             "since": post.since,
+            "until": post.until,
         }
         for post in workbook.posts
     ]

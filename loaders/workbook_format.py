@@ -154,6 +154,27 @@ def _capacity() -> Column:
     )
 
 
+def _established() -> Column:
+    return Column(
+        "established",
+        "成立日期",
+        "YYYY-MM-DD；空：一直存在",
+        "the day it was established, YYYY-MM-DD; empty: it always existed",
+        aliases=("设立日期", "建立日期"),
+    )
+
+
+def _dissolved() -> Column:
+    return Column(
+        "dissolved",
+        "撤销日期",
+        "YYYY-MM-DD，不早于成立日期；空：仍存在",
+        "the day it was dissolved (merged, abolished), YYYY-MM-DD, not before established; "
+        "empty: it exists now",
+        aliases=("撤并日期", "注销日期"),
+    )
+
+
 PLACES = WorkbookFile(
     "places.csv",
     "地点",
@@ -198,6 +219,8 @@ PLACES = WorkbookFile(
             "多个用 ; 分隔：智慧小区 smart_area、物业示范小区 model_property_area",
             "`;`-separated: smart_area, model_property_area",
         ),
+        _established(),
+        _dissolved(),
     ),
 )
 
@@ -231,6 +254,8 @@ PARTY_ORGS = WorkbookFile(
             "the party organization it reports to, normally one level up",
             aliases=("上级党组织", "上级党组织编号"),
         ),
+        _established(),
+        _dissolved(),
     ),
 )
 
@@ -285,6 +310,8 @@ ORGANIZATIONS = WorkbookFile(
             "two-new organizations only: the party organization that falls back for it",
             aliases=("兜底党组织编号",),
         ),
+        _established(),
+        _dissolved(),
     ),
 )
 
@@ -354,6 +381,14 @@ POSTS = WorkbookFile(
             "YYYY-MM-DD",
             "the date the post was taken, YYYY-MM-DD",
             aliases=("起始日期",),
+        ),
+        Column(
+            "until",
+            "离任日期",
+            "YYYY-MM-DD，不早于任职日期；空：现任",
+            "the day the person left the post or the term ended, YYYY-MM-DD, not before "
+            "since; empty: holds it now",
+            aliases=("任期截止", "截止日期"),
         ),
     ),
 )
@@ -764,7 +799,31 @@ def reference_markdown() -> str:
     return "\n".join(lines)
 
 
-_READING = f"""## Files as offices save them
+_READING = f"""## Lifetimes and terms (as of a day)
+
+Places, party organizations and organizations may carry `established` and
+`dissolved` (成立日期, 撤销日期); a post may carry `until` (离任日期) beside
+`since`. Empty means "always existed", "exists now", "holds it now". A
+`dissolved` before its `established`, or an `until` before its `since`, is a
+problem of that cell, as a `resolved_on` before its `raised_on` is.
+
+Every command that reads the graph judges it on one day, `--as-of DATE`
+(the API's `as_of=`; today when absent):
+
+- a post is **held** on day D when `since` is empty or on or before D, and
+  `until` is empty or on or after D: a post with `until` D is still held on
+  D, and no longer on the day after;
+- a place or organization **exists** on day D when `established` is empty or
+  on or before D, and `dissolved` is empty or after D: one dissolved on D no
+  longer exists on D (the day of a merger belongs to the new division).
+
+The audit's rules see only the posts held and the places and organizations
+existing that day; G20 (任期将满) reports the posts of `secretary`,
+`part_time_member` and `first_secretary` whose term ends within
+`--term-warn-days` (90) of that day, a term lasting `--term-years` (5) from
+`since` unless `until` says when it ends.
+
+## Files as offices save them
 
 - **CSV** in UTF-8, with or without BOM, or in GBK/GB18030, which is what
   Excel's plain "CSV (逗号分隔)" is on Chinese Windows: a file whose bytes are not

@@ -1,15 +1,20 @@
-"""The governance audit: rules G01–G19 of DESIGN.md ("Audit rules"), each one
-query of the catalog, run together into one report of findings.
+"""The governance audit: rules G01–G19 of DESIGN.md ("Audit rules") and G20
+(term_due, issue F), each one query of the catalog, run together into one
+report of findings.
 
 A rule is any catalog query whose header carries an ``audit:`` field; its id,
 severity and zh/en titles are read from that header, so they are written once,
 next to the Cypher that implements them. Every rule returns rows of
 ``node_id, name, kind, community_id, detail`` and takes the same filters
-(``$community_id``, ``$street_id``); G14 also takes ``$as_of`` and
+(``$community_id``, ``$street_id``) and judge the graph on one day,
+``$as_of`` (today unless given): only the posts held that day and the
+places and organizations that exist that day count (the fragments
+``held_on`` and ``alive_on``), and G14 measures ages at it. G14 also takes
 ``$sla_days``, G15 the level chain of :data:`graph.schema.LEVEL_PARENT`, G19
-``$min_places``. :func:`run_audit` runs them and returns an
-:class:`AuditReport`, whose :meth:`AuditReport.to_json` is the ``audit`` JSON
-shape of DESIGN.md ("Command line").
+``$min_places``, G20 ``$term_warn_days`` and ``$term_years``.
+:func:`run_audit` runs them and returns an :class:`AuditReport`, whose
+:meth:`AuditReport.to_json` is the ``audit`` JSON shape of DESIGN.md
+("Command line").
 """
 
 from __future__ import annotations
@@ -44,6 +49,12 @@ DEFAULT_SLA_DAYS = 30
 DEFAULT_MIN_PLACES = 3
 """Targets at which one sole holder makes G19 report a single point of failure."""
 
+DEFAULT_TERM_WARN_DAYS = 90
+"""Days before a term's end at which G20 reports it."""
+
+DEFAULT_TERM_YEARS = 5
+"""Years of a term of office (任期), counted from a post's ``since`` (G20)."""
+
 CSV_COLUMNS: tuple[str, ...] = (
     "rule_id",
     "rule_name",
@@ -73,7 +84,7 @@ class Rule:
     """One audit rule, as its query's header describes it.
 
     Attributes:
-        id: ``G01`` … ``G19``.
+        id: ``G01`` … ``G20``.
         name: the rule's name, e.g. ``area_without_branch`` (also its query's).
         severity: ``high``, ``medium`` or ``low``.
         title_zh: the Chinese title, e.g. 小区未建党支部.
@@ -170,9 +181,11 @@ class AuditReport:
 
     Attributes:
         results: one per rule run.
-        as_of: the date G14 measured ages at.
+        as_of: the day the audit judged the graph on (and G14 measured ages at).
         sla_days: G14's limit.
         min_places: G19's threshold.
+        term_warn_days: G20's warning period.
+        term_years: G20's term length.
         community_id: the community the audit was limited to, if any.
         street_id: the street the audit was limited to, if any.
     """
@@ -183,6 +196,8 @@ class AuditReport:
     min_places: int = DEFAULT_MIN_PLACES
     community_id: str | None = None
     street_id: str | None = None
+    term_warn_days: int = DEFAULT_TERM_WARN_DAYS
+    term_years: int = DEFAULT_TERM_YEARS
 
     @property
     def total(self) -> int:
@@ -330,6 +345,8 @@ def run_audit(
     as_of: date | None = None,
     sla_days: int = DEFAULT_SLA_DAYS,
     min_places: int = DEFAULT_MIN_PLACES,
+    term_warn_days: int = DEFAULT_TERM_WARN_DAYS,
+    term_years: int = DEFAULT_TERM_YEARS,
 ) -> AuditReport:
     """Run audit rules and collect their findings.
 
@@ -338,16 +355,19 @@ def run_audit(
         rules: ids or names of the rules to run (all when ``None``).
         community_id: only findings in this community.
         street_id: only findings in this street.
-        as_of: the day G14 measures ages at (today when ``None``).
+        as_of: the day every rule judges the graph on, and G14 measures
+            ages at (today when ``None``).
         sla_days: days a need may stay open or assigned (G14).
         min_places: targets a sole holder must hold a post at (G19).
+        term_warn_days: days before a term's end that G20 reports it.
+        term_years: years of a term without an ``until`` (G20).
 
     Returns:
         The report, rules in id order, findings sorted.
 
     Raises:
-        AuditInputError: an unknown rule, a negative ``sla_days``, a
-            ``min_places`` below 1.
+        AuditInputError: an unknown rule, a negative ``sla_days`` or
+            ``term_warn_days``, a ``min_places`` or ``term_years`` below 1.
         NotFoundError: no community or street has the id given.
     """
     chosen = select_rules(rules)
@@ -355,6 +375,10 @@ def run_audit(
         raise AuditInputError(f"--sla-days: must be 0 or more, not {sla_days}")
     if min_places < 1:
         raise AuditInputError(f"--min-places: must be 1 or more, not {min_places}")
+    if term_warn_days < 0:
+        raise AuditInputError(f"--term-warn-days: must be 0 or more, not {term_warn_days}")
+    if term_years < 1:
+        raise AuditInputError(f"--term-years: must be 1 or more, not {term_years}")
     scope = {"community_id": community_id, "street_id": street_id}
     _check_scope(graph, scope)
     day = as_of or date.today()
@@ -363,6 +387,8 @@ def run_audit(
         "as_of": day,
         "sla_days": sla_days,
         "min_places": min_places,
+        "term_warn_days": term_warn_days,
+        "term_years": term_years,
         "level_parent": level_parent_map(),
     }
     results = []
@@ -378,6 +404,8 @@ def run_audit(
         min_places=min_places,
         community_id=community_id,
         street_id=street_id,
+        term_warn_days=term_warn_days,
+        term_years=term_years,
     )
 
 

@@ -29,6 +29,11 @@ A rule several queries share is written once, as a fragment in
 The line becomes the fragment's text (its header left out) at the line's
 indentation, each ``{{argument}}`` replaced by the value the line gives.
 
+Every query that judges the graph on a day — which posts are held, which
+places and organizations exist — takes it as ``$as_of`` and says so with the
+fragments ``held_on`` and ``alive_on``; :func:`run` sends today when it is
+not given (:data:`AS_OF`).
+
 A question that the API answers on its event loop as well as elsewhere is
 written once, as a generator of :class:`Ask` (see :data:`Steps`): it yields
 each catalog query it needs, is sent the rows, and returns its answer.
@@ -44,6 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Hashable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -233,7 +239,15 @@ def query_names() -> list[str]:
     )
 
 
+AS_OF = "as_of"
+"""The parameter of the day a query judges the graph on (the fragments
+``held_on`` and ``alive_on``): a :class:`datetime.date`; when it is not
+given, or ``None``, the catalog sends today."""
+
+
 def _checked(query: Query, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    if AS_OF in query.parameters and parameters.get(AS_OF) is None:
+        parameters = {**parameters, AS_OF: date.today()}
     missing = query.parameters - parameters.keys()
     if missing:
         raise QueryCatalogError(

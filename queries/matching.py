@@ -442,13 +442,17 @@ def _matches(
                 )
 
 
-def candidates(graph: Graph, need_id: str, scope_id: str | None = None) -> NeedCandidates:
+def candidates(
+    graph: Graph, need_id: str, scope_id: str | None = None, as_of: date | None = None
+) -> NeedCandidates:
     """The ranked candidates of one need (``civicgraph candidates``):
     :func:`candidates_steps` on ``graph``."""
-    return answer(graph, candidates_steps(need_id, scope_id))
+    return answer(graph, candidates_steps(need_id, scope_id, as_of))
 
 
-def candidates_steps(need_id: str, scope_id: str | None = None) -> Steps[NeedCandidates]:
+def candidates_steps(
+    need_id: str, scope_id: str | None = None, as_of: date | None = None
+) -> Steps[NeedCandidates]:
     """The ranked candidates of one need.
 
     A need that is not open still gets its list, with a note saying it is for
@@ -459,6 +463,8 @@ def candidates_steps(need_id: str, scope_id: str | None = None) -> Steps[NeedCan
         need_id: the need's id.
         scope_id: the caller's street or community (``None``: no scope); a
             need outside it is treated as one that does not exist.
+        as_of: the day asked for (today when ``None``): a resource whose
+            provider does not exist that day covers nothing.
 
     Raises:
         NotFoundError: no need has that id, or it lies outside the scope.
@@ -469,7 +475,7 @@ def candidates_steps(need_id: str, scope_id: str | None = None) -> Steps[NeedCan
             raise NotFoundError(need_id, "need")
     rows = yield Ask(
         "match_candidates",
-        {"need_ids": [need_id], "details": True},
+        {"need_ids": [need_id], "details": True, "as_of": as_of},
         merge=Merge("need_ids", coverage_rows_by_need),
     )
     coverage = coverage_from_row(rows[0] if rows else None)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -208,17 +209,19 @@ class Route:
         }
 
 
-def route(graph: Graph, need_id: str) -> Route:
+def route(graph: Graph, need_id: str, as_of: date | None = None) -> Route:
     """The escalation route of one need (``civicgraph route``).
 
     Args:
         graph: the connection.
         need_id: the need's id.
+        as_of: the day the route is asked for (today when ``None``): the
+            organizations existing then, their secretaries of that day.
 
     Raises:
         NotFoundError: no need has that id.
     """
-    rows = run(graph, "route_need", {"need_id": need_id})
+    rows = run(graph, "route_need", {"need_id": need_id, "as_of": as_of})
     if not rows:
         raise NotFoundError(need_id, "need")
     return route_from_row(rows[0])

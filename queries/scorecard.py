@@ -290,7 +290,11 @@ def scorecard_from(graph: Graph, report: AuditReport) -> Scorecard:
     rows = run(
         graph,
         "scorecard_communities",
-        {"community_id": report.community_id, "street_id": report.street_id},
+        {
+            "community_id": report.community_id,
+            "street_id": report.street_id,
+            "as_of": report.as_of,
+        },
     )
     return build_scorecard(rows, report)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from graph.connection import Graph
@@ -77,17 +78,19 @@ class GraphStats:
         }
 
 
-def collect_stats(graph: Graph) -> GraphStats:
-    """Count the graph (two read queries)."""
+def collect_stats(graph: Graph, as_of: date | None = None) -> GraphStats:
+    """Count the graph (two read queries) as it stands on ``as_of`` (today
+    when ``None``): places and organizations existing then, posts held then.
+    """
     system = {label.value for label in SystemLabel}
     labels = {
         row["label"]: row["count"]
-        for row in run(graph, "stats_labels")
+        for row in run(graph, "stats_labels", {"as_of": as_of})
         if row["label"] not in system
     }
     counties: dict[str, CountyStats] = {}
     sums: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for row in run(graph, "stats_by_county"):
+    for row in run(graph, "stats_by_county", {"as_of": as_of}):
         county_id = row["county_id"]
         counties.setdefault(county_id, CountyStats(county_id, row["county_name"]))
         group = sums[county_id][row["group"]]

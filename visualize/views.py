@@ -237,6 +237,7 @@ def neighbourhood_graph(
     scope_id: str | None = None,
     limit: int = NEIGHBOUR_LIMIT,
     masked: bool = False,
+    as_of: date | None = None,
 ) -> ViewGraph:
     """The nodes within ``depth`` steps of a node, and the relationships
     between them, as the queries found them.
@@ -259,6 +260,8 @@ def neighbourhood_graph(
         limit: the most nodes read.
         masked: mask people's names and needs' titles (a viewer's view),
             in the nodes and in the titles, before the view is built.
+        as_of: the day shown (today when ``None``): posts held and places
+            and organizations existing then are followed.
 
     Returns:
         The raw view (no findings, not capped or laid out).
@@ -292,7 +295,7 @@ def neighbourhood_graph(
         rows = run(
             graph,
             "view_neighbours",
-            {"element_ids": expandable, "labels": label_values, "limit": asked},
+            {"element_ids": expandable, "labels": label_values, "limit": asked, "as_of": as_of},
         )
         partial = partial or len(rows) >= asked
         found = {
@@ -311,7 +314,8 @@ def neighbourhood_graph(
             records[element] = record
             frontier.append(element)
     relationships = [
-        row["record"] for row in run(graph, "view_relationships", {"element_ids": list(records)})
+        row["record"]
+        for row in run(graph, "view_relationships", {"element_ids": list(records), "as_of": as_of})
     ]
     nodes = [mask_record(record) for record in records.values()] if masked else records.values()
     name = str(center["record"].get("name") or node_id)
@@ -355,7 +359,7 @@ def neighbourhood_view(
         masked: mask people's names and needs' titles (a viewer's view).
         max_nodes: the most nodes drawn (:func:`visualize.transforms.cap`).
         findings: lay the audit's findings over the view.
-        as_of: the audit's date (G14; today when ``None``).
+        as_of: the day shown and audited (today when ``None``).
         report: an audit already run (of the whole graph), instead of
             running one.
 
@@ -366,7 +370,9 @@ def neighbourhood_view(
         ViewInputError: a depth out of range.
         NotFoundError: no node has that id, or it lies outside the scope.
     """
-    view = neighbourhood_graph(graph, node_id, depth, labels, scope_id=scope_id, masked=masked)
+    view = neighbourhood_graph(
+        graph, node_id, depth, labels, scope_id=scope_id, masked=masked, as_of=as_of
+    )
     # A neighbourhood may span communities and streets: the whole audit.
     audit = _audit(graph, report, as_of=as_of) if findings else None
     return _finish(view, audit=audit, labels=None, max_nodes=max_nodes)
@@ -382,6 +388,7 @@ def community_graph(
     include_needs: bool = False,
     scope_id: str | None = None,
     masked: bool = False,
+    as_of: date | None = None,
 ) -> tuple[ViewGraph, str | None]:
     """A community's organization tree, as the query found it.
 
@@ -399,6 +406,8 @@ def community_graph(
             are left out.
         masked: mask people's names and needs' titles (a viewer's view)
             before the view is built.
+        as_of: the day shown (today when ``None``): the places and
+            organizations existing then, the posts held then.
 
     Returns:
         The raw view (no findings, not capped or laid out), and the id of the
@@ -410,7 +419,7 @@ def community_graph(
     rows = run(
         graph,
         "view_community",
-        {"community_id": community_id, "include_needs": include_needs},
+        {"community_id": community_id, "include_needs": include_needs, "as_of": as_of},
     )
     if not rows:
         raise NotFoundError(community_id, "community")
@@ -455,7 +464,7 @@ def community_view(
         masked: mask people's names and needs' titles (a viewer's view).
         max_nodes: the most nodes drawn (:func:`visualize.transforms.cap`).
         findings: lay the audit's findings over the view.
-        as_of: the audit's date (G14; today when ``None``).
+        as_of: the day shown and audited (today when ``None``).
         report: an audit already run (of the community's street or more),
             instead of running one.
 
@@ -466,7 +475,12 @@ def community_view(
         NotFoundError: no community has that id, or it lies outside the scope.
     """
     view, street_id = community_graph(
-        graph, community_id, include_needs=include_needs, scope_id=scope_id, masked=masked
+        graph,
+        community_id,
+        include_needs=include_needs,
+        scope_id=scope_id,
+        masked=masked,
+        as_of=as_of,
     )
     audit = None
     if findings:
@@ -500,7 +514,7 @@ def overview_rollups(
         caller_scope_id: the street or community the caller may see
             (``None``: all); the overview's place must lie in it.
         findings: count the audit's findings per community and rule.
-        as_of: the audit's date (G14; today when ``None``).
+        as_of: the day shown and audited (today when ``None``).
         report: an audit already run (of the scope or more).
 
     Returns:
@@ -520,7 +534,7 @@ def overview_rollups(
             f"an overview is of a city, county or street; {scope_id} is a "
             f"{LABEL_EN[label] if label else 'node'}"
         )
-    rows = run(graph, "view_overview", {"scope_id": scope_id})
+    rows = run(graph, "view_overview", {"scope_id": scope_id, "as_of": as_of})
     if findings and rows:
         audit = _audit(
             graph,
@@ -577,7 +591,7 @@ def overview_view(
             (``None``: all); the overview's place must lie in it.
         max_nodes: the most nodes drawn.
         findings: count the audit's findings per community (the colours).
-        as_of: the audit's date (G14; today when ``None``).
+        as_of: the day shown and audited (today when ``None``).
         report: an audit already run (of the scope or more).
 
     Returns:

@@ -21,16 +21,26 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.console import JsonOption, app, console, open_graph, print_json, say
+from api.console import (
+    AsOfOption,
+    JsonOption,
+    app,
+    as_of_day,
+    console,
+    open_graph,
+    print_json,
+    say,
+)
 from api.services.audit import audit_document, scorecard_document
 from queries.audit import (
     DEFAULT_MIN_PLACES,
     DEFAULT_SLA_DAYS,
+    DEFAULT_TERM_WARN_DAYS,
+    DEFAULT_TERM_YEARS,
     SEVERITY_ZH,
     AuditInputError,
     AuditReport,
     community_names,
-    parse_date,
     run_audit,
     select_rules,
     write_csv,
@@ -53,15 +63,19 @@ def audit_command(
     street: Annotated[
         str | None, typer.Option("--street", help="only this street's findings")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="date for G14, YYYY-MM-DD (default today)")
-    ] = None,
+    as_of: AsOfOption = None,
     sla_days: Annotated[
         int, typer.Option("--sla-days", help="days a need may stay open (G14)")
     ] = DEFAULT_SLA_DAYS,
     min_places: Annotated[
         int, typer.Option("--min-places", help="targets that make a sole holder a risk (G19)")
     ] = DEFAULT_MIN_PLACES,
+    term_warn_days: Annotated[
+        int, typer.Option("--term-warn-days", help="days before a term's end to warn (G20)")
+    ] = DEFAULT_TERM_WARN_DAYS,
+    term_years: Annotated[
+        int, typer.Option("--term-years", help="years of a term without an until (G20)")
+    ] = DEFAULT_TERM_YEARS,
     csv_path: Annotated[
         Path | None, typer.Option("--csv", help="also write every finding to this CSV file")
     ] = None,
@@ -75,7 +89,7 @@ def audit_command(
     json_output: JsonOption = False,
 ) -> None:
     """Find coverage gaps, rule by rule (治理体检: 发现覆盖空白)."""
-    day = parse_date(as_of) if as_of is not None else None
+    day = as_of_day(as_of)
     chosen = select_rules(rule)
     if scorecard and rule:
         say("--scorecard runs every rule; --rule is ignored")
@@ -88,6 +102,8 @@ def audit_command(
         as_of=day,
         sla_days=sla_days,
         min_places=min_places,
+        term_warn_days=term_warn_days,
+        term_years=term_years,
     )
     names = community_names(graph) if html_path or not json_output else {}
     if csv_path is not None:

@@ -18,8 +18,17 @@ from typing import Annotated, Any
 
 import typer
 
-from api.console import JsonOption, app, console, open_graph, print_json, say
-from queries.audit import parse_date, run_audit
+from api.console import (
+    AsOfOption,
+    JsonOption,
+    app,
+    as_of_day,
+    console,
+    open_graph,
+    print_json,
+    say,
+)
+from queries.audit import run_audit
 from visualize.model import ViewGraph
 from visualize.render import write_html
 from visualize.views import (
@@ -55,9 +64,7 @@ def explore_command(
         bool,
         typer.Option("--findings/--no-findings", help="draw the audit's findings on the nodes"),
     ] = True,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="the audit's date, YYYY-MM-DD (default today)")
-    ] = None,
+    as_of: AsOfOption = None,
     max_nodes: Annotated[
         int, typer.Option("--max-nodes", help="the most nodes drawn; more are aggregated")
     ] = DEFAULT_MAX_NODES,
@@ -80,7 +87,7 @@ def explore_command(
         labels=parse_labels(labels),
         max_nodes=max_nodes,
         findings=findings,
-        as_of=parse_date(as_of) if as_of is not None else None,
+        as_of=as_of_day(as_of),
     )
     choice.check()
     graph = open_graph()
@@ -88,7 +95,7 @@ def explore_command(
     report = run_audit(graph, as_of=choice.as_of) if choice.overview and choice.findings else None
     written = [_write(build_view(graph, choice, report=report), out)]
     if choice.overview and communities:
-        _, rollups = overview_rollups(graph, choice.overview, findings=False)
+        _, rollups = overview_rollups(graph, choice.overview, findings=False, as_of=choice.as_of)
         for rollup in rollups:
             target = out.parent / COMMUNITY_FILE_URL.format(id=rollup.id)
             if target.parent != out.parent:

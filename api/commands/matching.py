@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.console import JsonOption, app, console, open_graph, print_json
+from api.console import AsOfOption, JsonOption, app, as_of_day, console, open_graph, print_json
 from api.services.matching import (
     assignment_document,
     candidates_document,
@@ -76,9 +76,12 @@ def need_command(need_id: NeedArgument, json_output: JsonOption = False) -> None
 
 
 @app.command("candidates")
-def candidates_command(need_id: NeedArgument, json_output: JsonOption = False) -> None:
+def candidates_command(
+    need_id: NeedArgument, as_of: AsOfOption = None, json_output: JsonOption = False
+) -> None:
     """The resources that could take a need, best first (候选资源)."""
-    result = candidates(open_graph(), need_id)
+    day = as_of_day(as_of)
+    result = candidates(open_graph(), need_id, as_of=day)
     if json_output:
         print_json(candidates_document(result).model_dump(mode="json"))
         return
@@ -167,9 +170,12 @@ def assign_command(
 
 
 @app.command("route")
-def route_command(need_id: NeedArgument, json_output: JsonOption = False) -> None:
+def route_command(
+    need_id: NeedArgument, as_of: AsOfOption = None, json_output: JsonOption = False
+) -> None:
     """The five-level escalation route of a need (逐级呼叫、分级回应)."""
-    result = route(open_graph(), need_id)
+    day = as_of_day(as_of)
+    result = route(open_graph(), need_id, day)
     if json_output:
         print_json(route_public(result).model_dump(mode="json"))
         return

@@ -23,7 +23,16 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from api.collector import collector_paused
-from api.console import JsonOption, app, console, open_graph, print_json, say
+from api.console import (
+    AsOfOption,
+    JsonOption,
+    app,
+    as_of_day,
+    console,
+    open_graph,
+    print_json,
+    say,
+)
 from api.models import WorkbookProblemPublic
 from api.services.stats import seed_checked_public, stats_public
 from api.services.workbook import workbook_load_public
@@ -307,10 +316,12 @@ def stats_command(
         bool,
         typer.Option("--seed-check", help="compare with the seed article's figures"),
     ] = False,
+    as_of: AsOfOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Counts by label, level, kind and post, per county (统计)."""
-    stats = collect_stats(open_graph())
+    day = as_of_day(as_of)
+    stats = collect_stats(open_graph(), day)
     checks = seed_check(stats) if seed_check_option else []
     if json_output:
         document = seed_checked_public(stats, checks) if seed_check_option else stats_public(stats)

@@ -11,7 +11,6 @@ printable report), so no function here answers "a model or a response".
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,11 +18,23 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import GraphDep, Paging, ViewerToken
 from api.models import AuditPublic, ScorecardPublic
-from api.routes.common import AUTH_RESPONSES, BAD_REQUEST, NOT_FOUND, csv_response, json_response
+from api.routes.common import (
+    AUTH_RESPONSES,
+    BAD_REQUEST,
+    NOT_FOUND,
+    AsOfQuery,
+    csv_response,
+    json_response,
+)
 from api.security import csp_nonce
 from api.services import audit as audit_service
 from api.services.audit import AuditFilters
-from queries.audit import DEFAULT_MIN_PLACES, DEFAULT_SLA_DAYS
+from queries.audit import (
+    DEFAULT_MIN_PLACES,
+    DEFAULT_SLA_DAYS,
+    DEFAULT_TERM_WARN_DAYS,
+    DEFAULT_TERM_YEARS,
+)
 
 router = APIRouter(tags=["audit"], responses={**AUTH_RESPONSES, **NOT_FOUND, **BAD_REQUEST})
 
@@ -33,14 +44,17 @@ CommunityQuery = Annotated[
 StreetQuery = Annotated[
     str | None, Query(min_length=1, max_length=200, description="only this street")
 ]
-AsOfQuery = Annotated[
-    date | None, Query(description="the day G14 measures need ages at (today when absent)")
-]
 SlaQuery = Annotated[
     int, Query(ge=0, le=36_500, description="days a need may stay open or assigned (G14)")
 ]
 MinPlacesQuery = Annotated[
     int, Query(ge=1, le=10_000, description="targets at which a sole holder is reported (G19)")
+]
+TermWarnQuery = Annotated[
+    int, Query(ge=0, le=36_500, description="days before a term's end to report it (G20)")
+]
+TermYearsQuery = Annotated[
+    int, Query(ge=1, le=100, description="years of a term without an until (G20)")
 ]
 RuleQuery = Annotated[
     str | None,
@@ -55,6 +69,8 @@ def audit_filters(
     as_of: AsOfQuery = None,
     sla_days: SlaQuery = DEFAULT_SLA_DAYS,
     min_places: MinPlacesQuery = DEFAULT_MIN_PLACES,
+    term_warn_days: TermWarnQuery = DEFAULT_TERM_WARN_DAYS,
+    term_years: TermYearsQuery = DEFAULT_TERM_YEARS,
 ) -> AuditFilters:
     """The audit's query parameters."""
     return AuditFilters(
@@ -64,6 +80,8 @@ def audit_filters(
         as_of=as_of,
         sla_days=sla_days,
         min_places=min_places,
+        term_warn_days=term_warn_days,
+        term_years=term_years,
     )
 
 
@@ -91,7 +109,7 @@ def audit(
         Literal["json", "csv", "html"], Query(description="json, csv or html")
     ] = "json",
 ) -> Response:
-    """Every rule (G01–G19) or one, with its findings: JSON gives each rule's
+    """Every rule (G01–G20) or one, with its findings: JSON gives each rule's
     count and a page of the findings, CSV every finding (UTF-8 with a BOM, for
     Excel), HTML the printable report."""
     if format == "csv":

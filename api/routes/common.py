@@ -3,8 +3,10 @@ answers a route writes itself (JSON in one step, a CSV download)."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
+from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -26,6 +28,17 @@ BAD_REQUEST: dict[int | str, dict[str, Any]] = {
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorPublic, "description": "conflicts with the graph as it is"},
 }
+
+
+AsOfQuery = Annotated[
+    date | None,
+    Query(
+        description="the day to judge the graph on, YYYY-MM-DD: the posts held and the "
+        "places and organizations existing that day (today when absent); "
+        "not a date: 422"
+    ),
+]
+"""The ``as_of`` parameter of every route that reads the graph."""
 
 
 def json_response(model: BaseModel) -> Response:

@@ -20,7 +20,7 @@ from api.models import (
     ProjectsPublic,
     RoutePublic,
 )
-from api.routes.common import AUTH_RESPONSES, BAD_REQUEST, NOT_FOUND, json_response
+from api.routes.common import AUTH_RESPONSES, BAD_REQUEST, NOT_FOUND, AsOfQuery, json_response
 from api.services import matching
 
 router = APIRouter(tags=["matching"], responses={**AUTH_RESPONSES, **NOT_FOUND})
@@ -37,25 +37,34 @@ CommunityQuery = Annotated[
     summary="候选资源 · Candidates for a need",
 )
 async def need_candidates(
-    graph: AsyncGraphDep, token: ViewerToken, need_id: NeedId, page: Paging
+    graph: AsyncGraphDep,
+    token: ViewerToken,
+    need_id: NeedId,
+    page: Paging,
+    as_of: AsOfQuery = None,
 ) -> Response:
     """The services and projects that cover the need's place in its category
     with room left, best first (distance, exact before broader, room, id),
-    each with a one-line reason; and those that would but are full."""
+    each with a one-line reason; and those that would but are full. As of
+    ``as_of`` (today when absent): a resource whose provider does not exist
+    that day covers nothing."""
     # On the event loop, its query merged with concurrent ones, its model
     # written in one step: one of the two routes other systems call most.
-    found = await matching.need_candidates_async(graph, token, need_id, page)
+    found = await matching.need_candidates_async(graph, token, need_id, page, as_of)
     return json_response(found)
 
 
 @router.get(
     "/needs/{need_id}/route", response_model=RoutePublic, summary="逐级呼叫 · Escalation route"
 )
-def need_route(graph: GraphDep, token: ViewerToken, need_id: NeedId) -> RoutePublic:
+def need_route(
+    graph: GraphDep, token: ViewerToken, need_id: NeedId, as_of: AsOfQuery = None
+) -> RoutePublic:
     """Area branch → community committee → street working committee → county
     department for the category → county committee, each with its secretary;
-    a missing link is reported in place."""
-    return matching.need_route(graph, token, need_id)
+    a missing link is reported in place. As of ``as_of`` (today when absent):
+    the organizations existing that day, their secretaries of that day."""
+    return matching.need_route(graph, token, need_id, as_of)
 
 
 @router.post(

@@ -222,11 +222,12 @@ def _need_page(
     *,
     notice: tuple[str, str] | None = None,
     status_code: int = 200,
+    as_of: date | None = None,
 ) -> HTMLResponse:
     try:
         need = needs.read(graph, token, need_id).root
-        found = matching.need_candidates(graph, token, need_id, PageParams(0, MAX_PAGE))
-        route = matching.need_route(graph, token, need_id)
+        found = matching.need_candidates(graph, token, need_id, PageParams(0, MAX_PAGE), as_of)
+        route = matching.need_route(graph, token, need_id, as_of)
         history = changes.history(graph, token, need_id)
     except CivicGraphError as error:
         return _error_page(request, error, token, "/")
@@ -251,15 +252,17 @@ def need_page(
     token: PageToken,
     need_id: str,
     assigned: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: date | None = None,
 ) -> HTMLResponse:
     """A need (需求): what it is, its candidates with their reasons, its
-    escalation route; editors may assign it to a candidate."""
+    escalation route (as of ``as_of``, today when absent); editors may
+    assign it to a candidate."""
     if token is None:
         return ask_for_token(request)
     notice = None
     if assigned:
         notice = ("assigned", assigned)
-    return _need_page(request, graph, token, need_id, notice=notice)
+    return _need_page(request, graph, token, need_id, notice=notice, as_of=as_of)
 
 
 @router.post("/needs/{need_id}/assign", response_class=HTMLResponse)

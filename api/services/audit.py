@@ -22,6 +22,8 @@ from graph.connection import Graph
 from queries.audit import (
     DEFAULT_MIN_PLACES,
     DEFAULT_SLA_DAYS,
+    DEFAULT_TERM_WARN_DAYS,
+    DEFAULT_TERM_YEARS,
     AuditReport,
     community_names,
     csv_text,
@@ -43,9 +45,12 @@ class AuditFilters:
         rules: the rules to run, by id or name (``None``: every rule).
         community_id: one community only.
         street_id: one street only.
-        as_of: the day G14 measures needs' ages at (today when ``None``).
+        as_of: the day judged (posts held, places and organizations
+            existing then) and G14 measures needs' ages at (today when ``None``).
         sla_days: G14's limit.
         min_places: G19's threshold.
+        term_warn_days: G20's warning period.
+        term_years: G20's term length.
     """
 
     rules: tuple[str, ...] | None = None
@@ -54,6 +59,8 @@ class AuditFilters:
     as_of: date | None = None
     sla_days: int = DEFAULT_SLA_DAYS
     min_places: int = DEFAULT_MIN_PLACES
+    term_warn_days: int = DEFAULT_TERM_WARN_DAYS
+    term_years: int = DEFAULT_TERM_YEARS
 
 
 def audit_report(graph: Graph, token: ApiToken, filters: AuditFilters) -> AuditReport:
@@ -72,6 +79,8 @@ def audit_report(graph: Graph, token: ApiToken, filters: AuditFilters) -> AuditR
         as_of=filters.as_of,
         sla_days=filters.sla_days,
         min_places=filters.min_places,
+        term_warn_days=filters.term_warn_days,
+        term_years=filters.term_years,
     )
     return mask_report(report) if masked(token) else report
 
@@ -113,6 +122,8 @@ def _audit_json(report: AuditReport) -> dict[str, Any]:
         "as_of": report.as_of,
         "sla_days": report.sla_days,
         "min_places": report.min_places,
+        "term_warn_days": report.term_warn_days,
+        "term_years": report.term_years,
         "community_id": report.community_id,
         "street_id": report.street_id,
         "total": report.total,

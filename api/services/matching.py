@@ -60,7 +60,11 @@ def community_of(graph: Graph, token: ApiToken, community_id: str | None) -> str
 
 
 async def need_candidates_async(
-    graph: AsyncGraph, token: ApiToken, need_id: str, page: PageParams
+    graph: AsyncGraph,
+    token: ApiToken,
+    need_id: str,
+    page: PageParams,
+    as_of: date | None = None,
 ) -> CandidatesPublic:
     """A page of a need's candidates, on the asynchronous connection (its
     query is merged with those of concurrent requests).
@@ -68,16 +72,20 @@ async def need_candidates_async(
     Raises:
         NotFoundError: no need has the id, or it lies outside the scope.
     """
-    found = await answer_async(graph, candidates_steps(need_id, token.scope_id))
+    found = await answer_async(graph, candidates_steps(need_id, token.scope_id, as_of))
     return candidates_public(_seen(found, token), page)
 
 
 def need_candidates(
-    graph: Graph, token: ApiToken, need_id: str, page: PageParams
+    graph: Graph,
+    token: ApiToken,
+    need_id: str,
+    page: PageParams,
+    as_of: date | None = None,
 ) -> CandidatesPublic:
     """A page of a need's candidates (:func:`need_candidates_async`, on the
     connection of the routes that run in threads)."""
-    found = answer(graph, candidates_steps(need_id, token.scope_id))
+    found = answer(graph, candidates_steps(need_id, token.scope_id, as_of))
     return candidates_public(_seen(found, token), page)
 
 
@@ -98,14 +106,16 @@ def candidates_document(found: NeedCandidates) -> CandidatesDocument:
 # --- the route --------------------------------------------------------------------
 
 
-def need_route(graph: Graph, token: ApiToken, need_id: str) -> RoutePublic:
+def need_route(
+    graph: Graph, token: ApiToken, need_id: str, as_of: date | None = None
+) -> RoutePublic:
     """The escalation route of a need in the token's scope.
 
     Raises:
         NotFoundError: no need has the id, or it lies outside the scope.
     """
     require_visible(graph, need_id, token.scope_id, Label.NEED, "need")
-    found = route(graph, need_id)
+    found = route(graph, need_id, as_of)
     return route_public(mask_route(found) if masked(token) else found)
 
 

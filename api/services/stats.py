@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from api.models import CountyStatsPublic, SeedCheckedStatsPublic, SeedCheckPublic, StatsPublic
 from api.tokens import ApiToken
@@ -12,14 +13,15 @@ from queries.seed_facts import FigureCheck
 from queries.stats import CountyStats, GraphStats, collect_stats
 
 
-def stats(graph: Graph, token: ApiToken) -> StatsPublic:
-    """The counts a token may see: the whole graph's, or for a scoped token
-    the nodes per label within its scope (and no counties)."""
+def stats(graph: Graph, token: ApiToken, as_of: date | None = None) -> StatsPublic:
+    """The counts a token may see, as of a day (today when ``None``): the
+    whole graph's, or for a scoped token the nodes per label within its scope
+    (and no counties)."""
     if token.scope_id is not None:
         return StatsPublic(
             scope_id=token.scope_id, labels=scope_counts(graph, token.scope_id), counties=[]
         )
-    return stats_public(collect_stats(graph))
+    return stats_public(collect_stats(graph, as_of))
 
 
 def stats_public(counted: GraphStats) -> StatsPublic:

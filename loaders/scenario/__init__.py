@@ -24,7 +24,14 @@ from loaders.scenario.city import (
     scenario_names,
     write_scenario,
 )
-from loaders.scenario.profiles import NEEDS_SINCE, REFERENCE_DATE, SINGLE_POINT_MIN_PLACES, SLA_DAYS
+from loaders.scenario.profiles import (
+    NEEDS_SINCE,
+    REFERENCE_DATE,
+    SINGLE_POINT_MIN_PLACES,
+    SLA_DAYS,
+    TERM_WARN_DAYS,
+    TERM_YEARS,
+)
 
 __all__ = [
     "NEEDS_SINCE",
@@ -32,6 +39,8 @@ __all__ = [
     "SCENARIOS",
     "SINGLE_POINT_MIN_PLACES",
     "SLA_DAYS",
+    "TERM_WARN_DAYS",
+    "TERM_YEARS",
     "WORKBOOK_COLUMNS",
     "CountySummary",
     "GeneratedScenario",

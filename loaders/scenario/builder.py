@@ -42,6 +42,8 @@ from loaders.scenario.profiles import (
     POSTS_SINCE,
     REFERENCE_DATE,
     SLA_DAYS,
+    TERM_WARN_DAYS,
+    TERM_YEARS,
     CountyProfile,
 )
 from loaders.scenario.texts import (
@@ -56,6 +58,20 @@ from loaders.scenario.texts import (
 from loaders.taxonomy import categories_by_id, children_of, parent_of
 
 Row = tuple[str, ...]
+
+TERM_POSTS = frozenset({Post.SECRETARY, Post.PART_TIME_MEMBER, Post.FIRST_SECRETARY})
+"""The posts whose terms audit rule G20 watches."""
+
+
+def term_end(since: date) -> date:
+    """The day a term taken on ``since`` ends, :data:`TERM_YEARS` later (a
+    term from 29 February ends on 28 February, as Cypher's date arithmetic
+    has it)."""
+    try:
+        return since.replace(year=since.year + TERM_YEARS)
+    except ValueError:
+        return since.replace(year=since.year + TERM_YEARS, day=28)
+
 
 COUNTY_FILES = (
     "places",
@@ -250,6 +266,7 @@ class CountyBuilder:
         self.branch_of_area: dict[str, str] = {}
         self.party_org_of: dict[str, str] = {}
         self.no_secretary: set[str] = set()
+        self.county_targets: set[str] = set()
         self.managed_by: dict[str, str] = {}
         self.firm_managing: dict[str, list[str]] = {}
         self.org_place: dict[str, str] = {}
@@ -317,9 +334,28 @@ class CountyBuilder:
                 movable.pop()
         return counts
 
-    def _since(self) -> str:
+    def _since(self) -> date:
         span = (REFERENCE_DATE - POSTS_SINCE).days - 30
-        return (POSTS_SINCE + timedelta(days=self.rng.randrange(span))).isoformat()
+        return POSTS_SINCE + timedelta(days=self.rng.randrange(span))
+
+    def _term_since(self, post: Post, target_id: str, since: date) -> date:
+        """The ``since`` of a post with a term (G20), counting the terms due.
+
+        A term is due when it ends (:data:`TERM_YEARS` after ``since``) no
+        later than :data:`TERM_WARN_DAYS` after :data:`REFERENCE_DATE`. The
+        county committee and the county departments, which lie in no street,
+        changed their leaders a year later than drawn (换届), so that none of
+        their terms is due: every term due lies in a street, where the audit
+        of that street finds it.
+        """
+        if post not in TERM_POSTS:
+            return since
+        due = term_end(since) <= REFERENCE_DATE + timedelta(days=TERM_WARN_DAYS)
+        if due and target_id in self.county_targets:
+            return since + timedelta(days=365)
+        if due:
+            self.gaps["G20"] += 1
+        return since
 
     def _person(self, *, party_member: bool, employer_id: str = "", phone: bool = True) -> str:
         self.person_count += 1
@@ -336,7 +372,8 @@ class CountyBuilder:
         return person_id
 
     def _post(self, person_id: str, post: Post, target_id: str) -> None:
-        self.rows["posts"].append((person_id, post.value, target_id, self._since()))
+        since = self._term_since(post, target_id, self._since())
+        self.rows["posts"].append((person_id, post.value, target_id, since.isoformat()))
 
     def _new_holder(
         self, post: Post, target_id: str, *, party_share: float, employer_id: str = ""
@@ -813,6 +850,7 @@ class CountyBuilder:
         departments = self.orgs_by_kind[OrgKind.COUNTY_DEPARTMENT]
         units = self.orgs_by_kind[OrgKind.STATIONED_UNIT]
         two_new = self.orgs_by_kind[OrgKind.TWO_NEW_ORG]
+        self.county_targets = {self.party_org_of[self.county_id], *departments}
 
         for place_id, org_id in self.party_org_of.items():
             if org_id in self.no_secretary:

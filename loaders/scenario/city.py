@@ -6,7 +6,7 @@ of the seed article, for demos, tests and benchmarks.
 济宁市, and ``synthetic`` builds a city of any number of counties that
 alternate the two profiles, for benchmarks (11 counties give more than 10,000
 open needs). Each county carries a realistic share of governance gaps, planted
-so that every audit rule G01–G19 has findings except where a seed figure rules
+so that every audit rule G01–G20 has findings except where a seed figure rules
 the gap out; :class:`ScenarioSummary` reports how many findings each rule should
 return, and every county's seed figures as counted from its rows. The output is
 deterministic per seed: each county draws from its own ``random.Random`` seeded
@@ -244,7 +244,7 @@ def generate_scenario(
     rows["categories"] = list(category_rows())
     if city is not None:
         city_id, city_name = city
-        rows["places"].append((city_id, city_name, PlaceKind.CITY.value, "", "", "", ""))
+        rows["places"].append(_padded("places", (city_id, city_name, PlaceKind.CITY.value)))
     county_summaries = []
     gaps: Counter[str] = Counter()
     for plan in plans:
@@ -253,6 +253,7 @@ def generate_scenario(
             plan.profile, plan.code, plan.name, plan.street_names, city[0] if city else "", rng
         ).build()
         for file in COUNTY_FILES:
+            county.rows[file] = [_padded(file, row) for row in county.rows[file]]
             rows[file].extend(county.rows[file])
         county_summaries.append(_summarize(county))
         gaps.update(county.gaps)
@@ -306,6 +307,13 @@ def write_scenario(
         counties=summary.counties,
         gaps=summary.gaps,
     )
+
+
+def _padded(file: str, row: Row) -> Row:
+    """A row with empty cells for the columns it leaves out at its end (the
+    lifetimes and terms the generator does not plant: ``established``,
+    ``dissolved``, ``until``)."""
+    return row + ("",) * (len(WORKBOOK_COLUMNS[file]) - len(row))
 
 
 def _records(rows: Mapping[str, Sequence[Row]], file: str) -> list[dict[str, str]]:

@@ -35,6 +35,13 @@ SLA_DAYS = 30
 SINGLE_POINT_MIN_PLACES = 3
 """Audit rule G19's default: a sole holder at this many targets is a risk."""
 
+TERM_YEARS = 5
+"""Audit rule G20's default: the years of a term of office (任期)."""
+
+TERM_WARN_DAYS = 90
+"""Audit rule G20's default: a term ending this many days after the audit's
+day, or earlier, is reported."""
+
 
 @dataclass(frozen=True)
 class CountyProfile:

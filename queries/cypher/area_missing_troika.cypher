@@ -4,17 +4,25 @@
 // note: medium — 三驾马车 (area branch, owners committee, property firm) is how
 //      an area governs itself; a missing carriage weakens it but other rules
 //      (G01 for the branch) already flag the most serious part.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind, community_id, detail — one residential area
-//      missing any of: an area_branch that LEADS it, an :OwnersCommittee
+//      existing on $as_of missing any of (existing that day): an area_branch that LEADS it, an :OwnersCommittee
 //      BASED_IN it, a :PropertyFirm that MANAGES it; detail lists which
 //      ("missing: branch, owners committee, property firm")
 MATCH (area:ResidentialArea)
+WHERE
+  // include: alive_on(node=area)
 WITH area,
-     'area_branch' IN [(area)<-[:LEADS]-(org:PartyOrg) | org.level] AS has_branch,
-     EXISTS { (:OwnersCommittee)-[:BASED_IN]->(area) } AS has_committee,
-     EXISTS { (:PropertyFirm)-[:MANAGES]->(area) } AS has_firm
+     'area_branch' IN [(area)<-[:LEADS]-(org:PartyOrg) WHERE
+       // include: alive_on(node=org)
+       | org.level] AS has_branch,
+     EXISTS { MATCH (committee:OwnersCommittee)-[:BASED_IN]->(area) WHERE
+       // include: alive_on(node=committee)
+     } AS has_committee,
+     EXISTS { MATCH (firm:PropertyFirm)-[:MANAGES]->(area) WHERE
+       // include: alive_on(node=firm)
+     } AS has_firm
 WHERE NOT (has_branch AND has_committee AND has_firm)
 WITH area,
      [part IN [[has_branch, 'branch'], [has_committee, 'owners committee'],

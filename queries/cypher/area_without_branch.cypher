@@ -4,12 +4,16 @@
 // note: high — the area branch is the link of the five-level chain that
 //      reaches residents (小区党支部); without it an area's needs have no
 //      party organization to raise them and G09's troika cannot exist.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind, community_id, detail — one residential area that
-//      no area_branch LEADS
+//      that exists on $as_of and that no area_branch existing then LEADS
 MATCH (area:ResidentialArea)
-WHERE NOT 'area_branch' IN [(area)<-[:LEADS]-(org:PartyOrg) | org.level]
+WHERE
+  // include: alive_on(node=area)
+  AND NOT 'area_branch' IN [(area)<-[:LEADS]-(org:PartyOrg) WHERE
+    // include: alive_on(node=org)
+    | org.level]
 WITH area,
      [(area)-[:PART_OF*0..6]->(community:Community) | community.id][0] AS community_id,
      [(area)-[:PART_OF*0..6]->(street:Street) | street.id][0] AS in_street

@@ -3,12 +3,16 @@
 // zh: 小区物业非红色物业 · en: Residential area managed by no red property firm
 // note: low — 红色物业 (a firm with party-building ties) is an improvement the
 //      county promotes; the area is still managed.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind, community_id, detail — one residential area some
-//      :PropertyFirm MANAGES, none of them with red_property true; detail
+//      :PropertyFirm MANAGES (both existing on $as_of), none of them with red_property true; detail
 //      names the managing firms
 MATCH (area:ResidentialArea)<-[:MANAGES]-(firm:PropertyFirm)
+WHERE
+  // include: alive_on(node=area)
+  AND
+  // include: alive_on(node=firm)
 WITH area, collect(firm) AS firms
 WHERE none(firm IN firms WHERE firm.red_property = true)
 WITH area, firms,

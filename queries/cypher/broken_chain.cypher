@@ -4,21 +4,26 @@
 // note: high — the five-level chain (县委—街道党工委—社区党委—小区党支部—楼栋党小组)
 //      is the escalation route; a missing or misplaced link sends calls nowhere
 //      or to the wrong organization.
-// params: $level_parent (map: each level to the level it REPORTS_TO, null
-//      for the top; graph.schema.LEVEL_PARENT), $community_id (optional: one
+// params: $as_of (date: the day judged; null = today), $level_parent (map: each
+//      level to the level it REPORTS_TO, null for the top;
+//      graph.schema.LEVEL_PARENT), $community_id (optional: one
 //      community only), $street_id (optional: one street only)
 // row: node_id, name, kind (the org's level), community_id (of the place it
 //      LEADS; null above the community), detail — one party organization below
-//      the county (a level with a parent level) that REPORTS_TO no party
-//      organization ("no parent"), or to one not one level up ("parent PS01 is
+//      the county (a level with a parent level), existing on $as_of, that
+//      REPORTS_TO no party organization existing then ("no parent"), or to one not one level up ("parent PS01 is
 //      a street_working_committee, not a community_committee"), or whose place
 //      does not lie within the place its parent LEADS ("place B01 is outside
 //      the parent's place A01"); several problems are joined with "; "
 MATCH (org:PartyOrg)
+WHERE
+  // include: alive_on(node=org)
 WITH org, $level_parent[org.level] AS parent_level
 WHERE parent_level IS NOT NULL
 OPTIONAL MATCH (org)-[:LEADS]->(place:Place)
 OPTIONAL MATCH (org)-[:REPORTS_TO]->(parent:PartyOrg)
+  WHERE
+    // include: alive_on(node=parent)
 OPTIONAL MATCH (parent)-[:LEADS]->(parent_place:Place)
 WITH org, parent_level, place, parent, parent_place,
      CASE

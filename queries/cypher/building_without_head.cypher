@@ -3,14 +3,19 @@
 // zh: 楼栋未配楼长 · en: Building without a building head
 // note: medium — one of the three heads (三长); a building without its head
 //      loses its first contact, but the grid worker still reaches it.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind, community_id, detail — one building no person
-//      HOLDS the post building_head at
+//      HOLDS the post building_head that
+//      day ($as_of; the building existing then)
 // Posts are read from the node's own relationships: a HOLDS(post) index
 // seek would scan every holder of the post for each node.
 MATCH (building:Building)
-WHERE NOT 'building_head' IN [(building)<-[held:HOLDS]-(:Person) | held.post]
+WHERE
+  // include: alive_on(node=building)
+  AND NOT 'building_head' IN [(building)<-[held:HOLDS]-(:Person) WHERE
+    // include: held_on(post=held)
+    | held.post]
 WITH building,
      [(building)-[:PART_OF*0..6]->(community:Community) | community.id][0] AS community_id,
      [(building)-[:PART_OF*0..6]->(street:Street) | street.id][0] AS in_street

@@ -5,14 +5,19 @@
 //      community's line to the county's resources; the seed article has one in
 //      every community, so a gap is a breach of the arrangement, but the
 //      community committee still works without one.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind, community_id (the community itself), detail — one
-//      community no person HOLDS the post first_secretary at
+//      community no person HOLDS the post first_secretary that
+//      day ($as_of; the community existing then)
 // Posts are read from the node's own relationships: a HOLDS(post) index
 // seek would scan every holder of the post for each node.
 MATCH (community:Community)
-WHERE NOT 'first_secretary' IN [(community)<-[held:HOLDS]-(:Person) | held.post]
+WHERE
+  // include: alive_on(node=community)
+  AND NOT 'first_secretary' IN [(community)<-[held:HOLDS]-(:Person) WHERE
+    // include: held_on(post=held)
+    | held.post]
 WITH community,
      [(community)-[:PART_OF*0..6]->(street:Street) | street.id][0] AS in_street
 WHERE ($community_id IS NULL OR community.id = $community_id)

@@ -4,14 +4,19 @@
 // note: high — the community worker fixed on a grid (定岗网格) is the one who
 //      visits, records and blows the whistle (网格吹哨); a grid without one is
 //      not served day to day.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind, community_id, detail — one grid no person HOLDS the
-//      post grid_worker at
+//      post grid_worker that
+//      day ($as_of; the grid existing then)
 // Posts are read from the node's own relationships: a HOLDS(post) index
 // seek would scan every holder of the post for each node.
 MATCH (grid:Grid)
-WHERE NOT 'grid_worker' IN [(grid)<-[held:HOLDS]-(:Person) | held.post]
+WHERE
+  // include: alive_on(node=grid)
+  AND NOT 'grid_worker' IN [(grid)<-[held:HOLDS]-(:Person) WHERE
+    // include: held_on(post=held)
+    | held.post]
 WITH grid,
      [(grid)-[:PART_OF*0..6]->(community:Community) | community.id][0] AS community_id,
      [(grid)-[:PART_OF*0..6]->(street:Street) | street.id][0] AS in_street

@@ -3,7 +3,8 @@
 // params: $need_ids (list of need ids; ids of no need are left out), $details
 //      (true: each need with its names, status, kind, place and community;
 //      false: only need_id, urgency, raised_on, category_id,
-//      matching_category_ids and ancestry)
+//      matching_category_ids and ancestry), $as_of (date: the day asked for;
+//      null = today)
 // row: one row (none when no id names a need) with three lists:
 //      needs: {need_id, need_name, status, kind, urgency, raised_on,
 //        category_id, category_zh, category_en, matching_category_ids (the
@@ -22,6 +23,8 @@
 //      a project covers the community it SERVES (whatever its status: only
 //      active ones take needs, which queries/matching.py decides).
 //      remaining = capacity - needs ASSIGNED_TO it whose status is assigned.
+//      A resource whose provider (or running unit) does not exist on $as_of
+//      (dissolved, or not yet established) covers nothing.
 //      Only resources in one of the needs' matching categories are listed,
 //      with those of their categories; queries/matching.py pairs each need
 //      with those in its own categories.
@@ -90,6 +93,10 @@ CALL (ancestries, wanted_categories) {
     MATCH (place)<-[:SERVES]-(resource:Project)
     RETURN resource
   }
+  WITH place, wanted_categories, resource
+  WHERE NOT EXISTS { MATCH (resource)<-[:OFFERS|RUNS]-(provider) WHERE NOT (
+    // include: alive_on(node=provider)
+  ) }
   // Each resource's categories are read once, however many places it
   // covers, and from the resource's side: a category is a dense node (every
   // need in it points at it), so the planner must not start there.

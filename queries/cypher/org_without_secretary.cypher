@@ -3,15 +3,19 @@
 // zh: 党组织未配书记 · en: Party organization without a secretary
 // note: high — 逐级呼叫、分级回应 calls each level's secretary; an
 //      organization without one breaks the escalation route at that level.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind (the org's level), community_id (of the place it
-//      LEADS; null above the community), detail — one party organization no
-//      person HOLDS the post secretary at
+//      LEADS; null above the community), detail — one party organization existing
+//      on $as_of at which no person HOLDS the post secretary that day
 // Posts are read from the node's own relationships: a HOLDS(post) index
 // seek would scan every holder of the post for each node.
 MATCH (org:PartyOrg)
-WHERE NOT 'secretary' IN [(org)<-[held:HOLDS]-(:Person) | held.post]
+WHERE
+  // include: alive_on(node=org)
+  AND NOT 'secretary' IN [(org)<-[held:HOLDS]-(:Person) WHERE
+    // include: held_on(post=held)
+    | held.post]
 OPTIONAL MATCH (org)-[:LEADS]->(place:Place)
 WITH org, place,
      [(place)-[:PART_OF*0..6]->(community:Community) | community.id][0] AS community_id,

@@ -3,16 +3,21 @@
 // zh: 资源超负荷 · en: Resource carrying more needs than its capacity
 // note: medium — an overloaded service or project serves its residents late
 //      or badly; reassigning some of its needs fixes it.
-// params: $community_id (optional: resources with a coverage place in this
+// params: $as_of (date: the day judged; null = today), $community_id
+//      (optional: resources with a coverage place in this
 //      community), $street_id (optional: resources with a coverage place in
 //      this street)
 // row: node_id, name, kind (service or project), community_id (the community
 //      its coverage lies in; null when it covers several, or a place above a
-//      community), detail — one :Service or :Project with more needs
+//      community), detail — one :Service or :Project, whose provider (or
+//      running unit) exists on $as_of, with more needs
 //      ASSIGNED_TO it with status assigned than its capacity ("5 assigned,
 //      capacity 3"). Coverage: a service's COVERS places (its provider's
 //      BASED_IN or LEADS place when it lists none), a project's SERVES community
 MATCH (resource:Service|Project)
+WHERE NOT EXISTS { MATCH (resource)<-[:OFFERS|RUNS]-(provider) WHERE NOT (
+  // include: alive_on(node=provider)
+) }
 // Statuses are read from the resource's own needs: a Need(status) index seek
 // would scan every assigned need for each resource.
 WITH resource,

@@ -1,6 +1,7 @@
 // name: route_need
 // zh: 需求的逐级呼叫路线 · en: The escalation route of a need (逐级呼叫、分级回应)
-// params: $need_id (the need)
+// params: $need_id (the need), $as_of (date: the day the route is asked for;
+//      null = today)
 // row: need_id, need_name, status, category_id, category_zh, category_en,
 //      category_ids (the need's category, then its BROADER ancestors),
 //      ancestry, departments — the need (no row when no :Need has that id).
@@ -11,7 +12,9 @@
 //      of the people who HOLD {post: secretary} there, by id)}.
 //      departments: the county departments BASED_IN a place of the ancestry
 //      whose domains hold one of category_ids, each {org_id, org_name,
-//      domains, secretaries}.
+//      domains, secretaries}. Only the party organizations and departments
+//      existing on $as_of count, and only the secretaries holding the post
+//      that day.
 MATCH (need:Need {id: $need_id})
 OPTIONAL MATCH (need)-[:RAISED_IN]->(origin:Place)
 OPTIONAL MATCH (need)-[:IN_CATEGORY]->(category:Category)
@@ -34,13 +37,22 @@ RETURN need.id AS need_id, need.name AS need_name, need.status AS status,
          kind: place.kind,
          orgs: COLLECT {
            MATCH (org:PartyOrg)-[:LEADS]->(place)
+           WHERE
+             // include: alive_on(node=org)
            RETURN {
              org_id: org.id,
              org_name: org.name,
              level: org.level,
-             reports_to: COLLECT { MATCH (org)-[:REPORTS_TO]->(parent) RETURN parent.id ORDER BY parent.id },
+             reports_to: COLLECT {
+               MATCH (org)-[:REPORTS_TO]->(parent)
+               WHERE
+                 // include: alive_on(node=parent)
+               RETURN parent.id ORDER BY parent.id
+             },
              secretaries: COLLECT {
-               MATCH (person:Person)-[:HOLDS {post: 'secretary'}]->(org)
+               MATCH (person:Person)-[held:HOLDS {post: 'secretary'}]->(org)
+               WHERE
+                 // include: held_on(post=held)
                RETURN {id: person.id, name: person.name} ORDER BY person.id
              }
            } ORDER BY org.id
@@ -50,12 +62,16 @@ RETURN need.id AS need_id, need.name AS need_name, need.status AS status,
          UNWIND places AS place
          MATCH (department:CountyDepartment)-[:BASED_IN]->(place)
          WHERE any(domain IN coalesce(department.domains, []) WHERE domain IN category_ids)
+           AND
+           // include: alive_on(node=department)
          RETURN {
            org_id: department.id,
            org_name: department.name,
            domains: department.domains,
            secretaries: COLLECT {
-             MATCH (person:Person)-[:HOLDS {post: 'secretary'}]->(department)
+             MATCH (person:Person)-[held:HOLDS {post: 'secretary'}]->(department)
+             WHERE
+               // include: held_on(post=held)
              RETURN {id: person.id, name: person.name} ORDER BY person.id
            }
          } ORDER BY department.id

@@ -3,13 +3,15 @@
 // zh: 服务空白（社区×类别无人覆盖） · en: Service desert: a need category nobody covers in a community
 // note: high — residents ask for something no service or project offers
 //      there at all; only a new resource (or a wider coverage) fixes it.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind (community; or the place a need was raised in when
 //      it lies above every community), community_id, detail — one (community,
 //      category) pair with open needs of that category raised in the
 //      community (or below it) that no resource covers in a matching category,
-//      capacity aside (covers and category match as in unmatched_need, G13:
+//      capacity aside, judged on $as_of: needs raised by then, resources whose
+//      provider (or running unit) exists then (covers and category match as in
+//      unmatched_need, G13:
 //      a :Service that COVERS a place of the need's ancestry, or listing no
 //      COVERS whose provider is BASED_IN or LEADS one, or an active (or
 //      status-less) :Project that SERVES one; IN_CATEGORY the need's category or a BROADER ancestor of
@@ -18,7 +20,7 @@
 //      ("cat_x 中文 / English: 2 open needs nothing covers: N01, N02")
 // The ancestry stops at the county: only a city lies above one.
 MATCH (need:Need)
-WHERE need.status = 'open'
+WHERE need.status = 'open' AND need.raised_on <= $as_of
 MATCH (need)-[:RAISED_IN]->(place:Place)
 MATCH (need)-[:IN_CATEGORY]->(category:Category)
 WITH need, category, [(place)-[:PART_OF*0..6]->(ancestor:Place)
@@ -34,11 +36,16 @@ WITH covered, collect([need, categories]) AS waiting
 WITH waiting, COLLECT {
   CALL (covered) {
     MATCH (covered)<-[:COVERS|SERVES]-(resource)
-    WHERE resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active')
+    WHERE (resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active'))
+      AND NOT EXISTS { MATCH (resource)<-[:OFFERS|RUNS]-(provider) WHERE NOT (
+        // include: alive_on(node=provider)
+      ) }
     RETURN resource
     UNION
-    MATCH (covered)<-[:BASED_IN|LEADS]-()-[:OFFERS]->(resource:Service)
+    MATCH (covered)<-[:BASED_IN|LEADS]-(provider)-[:OFFERS]->(resource:Service)
     WHERE NOT EXISTS { (resource)-[:COVERS]->() }
+      AND
+      // include: alive_on(node=provider)
     RETURN resource
   }
   MATCH (resource)-[:IN_CATEGORY]->(offered:Category)

@@ -3,7 +3,8 @@
 // zh: 一人多岗无替补 · en: Single point of failure: one person alone in a post at many places
 // note: medium — if this one person leaves, that many places lose the post
 //      at once; nothing is missing today.
-// params: $min_places (targets needed; null = 3), $community_id (optional:
+// params: $as_of (date: the day judged; null = today), $min_places (targets
+//      needed; null = 3), $community_id (optional:
 //      people with such a target in this community), $street_id (optional:
 //      people with such a target in this street)
 // row: node_id, name, kind (person), community_id (the community all those
@@ -13,15 +14,22 @@
 //      same post; counted per post (a person sole grid head at two grids and
 //      sole building head at one is no finding at 3), only the targets where
 //      they are the sole holder count, and a person alone in two posts gives
-//      two findings ("sole grid_head at 3 targets: G01, G02, G03")
+//      two findings ("sole grid_head at 3 targets: G01, G02, G03"); only posts
+//      held on $as_of at targets existing then count
 WITH coalesce($min_places, 3) AS min_places
 MATCH (person:Person)
 WHERE COUNT { (person)-[:HOLDS]->() } >= min_places
 MATCH (person)-[held:HOLDS]->(target)
+WHERE
+  // include: held_on(post=held)
+  AND
+  // include: alive_on(node=target)
 WITH min_places, person, held.post AS post, target
 // Holders are read from the target's own relationships (one of them is
 // this person's): a HOLDS(post) index seek would scan every holder of the post.
-WHERE size([held_there IN [(target)<-[again:HOLDS]-(:Person) | again.post]
+WHERE size([held_there IN [(target)<-[again:HOLDS]-(:Person) WHERE
+              // include: held_on(post=again)
+              | again.post]
             WHERE held_there = post]) = 1
 WITH min_places, person, post, target
 ORDER BY target.id

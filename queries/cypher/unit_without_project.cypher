@@ -3,13 +3,16 @@
 // zh: 驻社区单位未开展共建项目 · en: Stationed unit running no co-building project
 // note: low — 共驻共建 asks every stationed unit to run projects by its duties;
 //      an idle unit is capacity left unused, not a service that failed.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind (stationed_unit), community_id (of the place it is
-//      BASED_IN; null above the community), detail — one :StationedUnit that
+//      BASED_IN; null above the community), detail — one :StationedUnit existing
+//      on $as_of that
 //      RUNS no :Project
 MATCH (unit:StationedUnit)
-WHERE NOT EXISTS { (unit)-[:RUNS]->(:Project) }
+WHERE
+  // include: alive_on(node=unit)
+  AND NOT EXISTS { (unit)-[:RUNS]->(:Project) }
 OPTIONAL MATCH (unit)-[:BASED_IN]->(place:Place)
 WITH unit, place,
      [(place)-[:PART_OF*0..6]->(community:Community) | community.id][0] AS community_id,

@@ -4,13 +4,17 @@
 // note: medium — 兜底管理 means every “two-new” organization has a party
 //      organization answerable for it; an orphan is outside party-building
 //      coverage, though it affects no resident service directly.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind (two_new_org), community_id (of the place it is
-//      BASED_IN; null above the community), detail — one :TwoNewOrg no
-//      :PartyOrg is FALLBACK_FOR
+//      BASED_IN; null above the community), detail — one :TwoNewOrg existing on
+//      $as_of that no :PartyOrg existing then is FALLBACK_FOR
 MATCH (org:TwoNewOrg)
-WHERE NOT EXISTS { (:PartyOrg)-[:FALLBACK_FOR]->(org) }
+WHERE
+  // include: alive_on(node=org)
+  AND NOT EXISTS { MATCH (fallback:PartyOrg)-[:FALLBACK_FOR]->(org) WHERE
+    // include: alive_on(node=fallback)
+  }
 OPTIONAL MATCH (org)-[:BASED_IN]->(place:Place)
 WITH org, place,
      [(place)-[:PART_OF*0..6]->(community:Community) | community.id][0] AS community_id,

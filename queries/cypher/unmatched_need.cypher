@@ -3,8 +3,8 @@
 // zh: 需求无可匹配资源 · en: Open need with no candidate resource
 // note: high — a resident's open need nobody can take today: it has to be
 //      escalated (街呼县应) or capacity found.
-// params: $community_id (optional: one community only), $street_id
-//      (optional: one street only)
+// params: $as_of (date: the day judged; null = today), $community_id (optional: one
+//      community only), $street_id (optional: one street only)
 // row: node_id, name, kind (need), community_id (of the place it was
 //      RAISED_IN), detail — one open need with no candidate (DESIGN.md,
 //      "Matching"): no resource covers it in a matching category, or every one
@@ -17,11 +17,12 @@
 //      needs). Category match: the resource is IN_CATEGORY the
 //      need's category or a BROADER ancestor of it. Remaining: capacity minus
 //      the needs ASSIGNED_TO it with status assigned; a candidate has
-//      remaining > 0. Detail: "nothing covers it in its category" or "every
+//      remaining > 0. As of $as_of: only needs raised by then, and only
+//      resources whose provider (or running unit) exists then. Detail: "nothing covers it in its category" or "every
 //      covering resource is full: SV01 3/3, PJ02 1/1" (assigned/capacity, by id)
 // The ancestry stops at the county: only a city lies above one.
 MATCH (need:Need)
-WHERE need.status = 'open'
+WHERE need.status = 'open' AND need.raised_on <= $as_of
 OPTIONAL MATCH (need)-[:RAISED_IN]->(place:Place)
 OPTIONAL MATCH (need)-[:IN_CATEGORY]->(category:Category)
 WITH need, category, [(place)-[:PART_OF*0..6]->(ancestor:Place)
@@ -37,11 +38,16 @@ WITH covered, collect([need, categories]) AS waiting
 WITH covered, waiting, COLLECT {
   CALL (covered) {
     MATCH (covered)<-[:COVERS|SERVES]-(resource)
-    WHERE resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active')
+    WHERE (resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active'))
+      AND NOT EXISTS { MATCH (resource)<-[:OFFERS|RUNS]-(provider) WHERE NOT (
+        // include: alive_on(node=provider)
+      ) }
     RETURN resource
     UNION
-    MATCH (covered)<-[:BASED_IN|LEADS]-()-[:OFFERS]->(resource:Service)
+    MATCH (covered)<-[:BASED_IN|LEADS]-(provider)-[:OFFERS]->(resource:Service)
     WHERE NOT EXISTS { (resource)-[:COVERS]->() }
+      AND
+      // include: alive_on(node=provider)
     RETURN resource
   }
   // Statuses are read from the resource's own needs: a Need(status) index
@@ -70,11 +76,16 @@ WITH need, [ancestor IN ancestry WHERE ancestor:Community | ancestor.id][0] AS c
        UNWIND ancestry AS covered
        CALL (covered) {
          MATCH (covered)<-[:COVERS|SERVES]-(resource)
-         WHERE resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active')
+         WHERE (resource:Service OR (resource:Project AND coalesce(resource.status, 'active') = 'active'))
+           AND NOT EXISTS { MATCH (resource)<-[:OFFERS|RUNS]-(provider) WHERE NOT (
+             // include: alive_on(node=provider)
+           ) }
          RETURN resource
          UNION
-         MATCH (covered)<-[:BASED_IN|LEADS]-()-[:OFFERS]->(resource:Service)
+         MATCH (covered)<-[:BASED_IN|LEADS]-(provider)-[:OFFERS]->(resource:Service)
          WHERE NOT EXISTS { (resource)-[:COVERS]->() }
+           AND
+           // include: alive_on(node=provider)
          RETURN resource
        }
        MATCH (resource)-[:IN_CATEGORY]->(offered:Category)

@@ -1,6 +1,6 @@
 // name: view_community
 // params: $community_id (the community), $include_needs (true: add the open
-//      needs raised in it)
+//      needs raised in it), $as_of (date: the day shown; null = today)
 // row: at most one (none when no :Community has the id): community_id,
 //      community_name, street_id, nodes, relationships — the community's
 //      organization tree (社区组织架构) as records of
@@ -19,16 +19,22 @@
 //      it and, for services, projects and needs, its category's names.
 //      relationships: every outgoing relationship of those nodes ({source,
 //      target, type} and its properties); those that leave the view are
-//      dropped by the adapter.
+//      dropped by the adapter. As of $as_of: only the places, party
+//      organizations and organizations existing that day, the posts held that
+//      day (and the people holding them), the needs raised by then.
 MATCH (community:Community {id: $community_id})
 OPTIONAL MATCH (community)-[:PART_OF]->(street:Street)
 CALL (community) {
   MATCH (place:Place)-[:PART_OF*0..3]->(community)
+  WHERE
+    // include: alive_on(node=place)
   RETURN collect(DISTINCT place) AS places
 }
 CALL (places) {
   UNWIND places AS place
   MATCH (place)<-[:LEADS]-(party_org:PartyOrg)
+  WHERE
+    // include: alive_on(node=party_org)
   RETURN collect(DISTINCT party_org) AS party_orgs
 }
 CALL (community, party_orgs) {
@@ -40,6 +46,9 @@ CALL (community, party_orgs) {
     MATCH (party_org)-[:REPORTS_TO*1..4]->(upper:PartyOrg)
     RETURN upper
   }
+  WITH upper
+  WHERE
+    // include: alive_on(node=upper)
   RETURN collect(DISTINCT upper) AS upper_orgs
 }
 CALL (places, party_orgs) {
@@ -52,6 +61,9 @@ CALL (places, party_orgs) {
     MATCH (party_org)-[:FALLBACK_FOR]->(organization:Organization)
     RETURN organization
   }
+  WITH organization
+  WHERE
+    // include: alive_on(node=organization)
   RETURN collect(DISTINCT organization) AS organizations
 }
 CALL (places) {
@@ -89,19 +101,24 @@ CALL (services, projects) {
     MATCH (project)<-[:RUNS]-(provider)
     RETURN provider
   }
+  WITH provider
+  WHERE
+    // include: alive_on(node=provider)
   RETURN collect(DISTINCT provider) AS providers
 }
 CALL (places) {
   UNWIND places AS place
   MATCH (place)<-[:RAISED_IN]-(need:Need)
-  WHERE $include_needs AND need.status = 'open'
+  WHERE $include_needs AND need.status = 'open' AND need.raised_on <= $as_of
   RETURN collect(DISTINCT need) AS needs
 }
 WITH community, street, places, party_orgs + upper_orgs AS all_party_orgs,
      organizations + providers AS all_organizations, facilities, services, projects, needs
 CALL (places, all_party_orgs, all_organizations) {
   UNWIND places + all_party_orgs + all_organizations AS target
-  MATCH (target)<-[:HOLDS]-(person:Person)
+  MATCH (target)<-[held:HOLDS]-(person:Person)
+  WHERE
+    // include: held_on(post=held)
   RETURN collect(DISTINCT person) AS people
 }
 WITH community, street, places,
@@ -122,6 +139,9 @@ CALL (members) {
   UNWIND members AS member
   WITH DISTINCT member
   MATCH (member)-[relationship]->(other)
+  WHERE type(relationship) <> 'HOLDS'
+     OR
+     // include: held_on(post=relationship)
   RETURN collect(relationship {.*, source: member.id, target: other.id,
                                 type: type(relationship)}) AS relationships
 }

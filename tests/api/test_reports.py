@@ -31,7 +31,7 @@ def test_stats(client: TestClient, small: Graph, tokens: Tokens) -> None:
 def test_audit_json(client: TestClient, small: Graph, tokens: Tokens) -> None:
     body = client.get(f"/api/audit?as_of={AS_OF}&limit=500", headers=auth(tokens.viewer)).json()
     rules = {rule["id"]: rule for rule in body["rules"]}
-    assert len(rules) == 19
+    assert len(rules) == 20
     assert rules["G01"]["count"] == 1 and rules["G04"]["count"] == 0
     assert body["total"] == sum(rule["count"] for rule in body["rules"]) == len(body["items"])
     found = {(item["rule_id"], item["node_id"]) for item in body["items"]}

@@ -4,7 +4,7 @@ The files are read back with the ``csv`` module alone, and every figure and gap
 is counted here with plain logic, independently of the generator: the seed
 figures of SEED-FACTS.md per county, the references between files, the
 matching rules of DESIGN.md for needs, determinism, and the planted findings of
-every audit rule G01–G19.
+every audit rule G01–G20.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -45,6 +45,8 @@ from loaders.scenario import (
     SCENARIOS,
     SINGLE_POINT_MIN_PLACES,
     SLA_DAYS,
+    TERM_WARN_DAYS,
+    TERM_YEARS,
     WORKBOOK_COLUMNS,
     ScenarioSummary,
     generate_scenario,
@@ -82,7 +84,7 @@ LIANGSHAN_EXACT = {
 }
 SEED_EXACT = {"汶上县": WENSHANG_EXACT, "梁山县": LIANGSHAN_EXACT}
 SEED_AT_LEAST: dict[str, dict[str, int]] = {"汶上县": WENSHANG_AT_LEAST, "梁山县": {}}
-RULES = [f"G{number:02d}" for number in range(1, 20)]
+RULES = [f"G{number:02d}" for number in range(1, 21)]
 RULED_OUT = {"汶上县": {"G07", "G08"}, "梁山县": set()}
 """Rules a seed figure rules out: every Wenshang community has both secretaries."""
 
@@ -763,7 +765,26 @@ def count_gaps(workbook: Workbook) -> dict[str, Counter[str]]:
             post["target_id"] for post in workbook.files["posts"] if post["person_id"] == person
         )
         gaps[workbook.county_of(target)]["G19"] += 1
+    due_by = REFERENCE_DATE + timedelta(days=TERM_WARN_DAYS)
+    term_posts = {Post.SECRETARY, Post.PART_TIME_MEMBER, Post.FIRST_SECRETARY}
+    find(
+        "G20",
+        (
+            post["target_id"]
+            for post in workbook.files["posts"]
+            if post["post"] in term_posts and _term_end(post["since"]) <= due_by
+        ),
+    )
     return gaps
+
+
+def _term_end(since: str) -> date:
+    """The end of a term taken on ``since`` (28 February for one from 29 February)."""
+    taken = date.fromisoformat(since)
+    years_later = taken.year + TERM_YEARS
+    if (taken.month, taken.day) == (2, 29):
+        return date(years_later, 2, 28)
+    return taken.replace(year=years_later)
 
 
 @pytest.mark.parametrize("name", NAMED)

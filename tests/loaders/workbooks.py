@@ -26,7 +26,7 @@ from loaders.workbook_format import FILES
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small"
 """The small valid county of ``tests/data/small`` (see its README.md)."""
 
-DATE_COLUMNS = frozenset({"since", "raised_on", "resolved_on"})
+DATE_COLUMNS = frozenset({"since", "until", "established", "dissolved", "raised_on", "resolved_on"})
 NUMBER_COLUMNS = frozenset({"households", "capacity", "urgency", "satisfaction"})
 BOOLEAN_COLUMNS = frozenset({"red_property", "party_member"})
 
@@ -58,6 +58,31 @@ def set_cell(folder: Path, file: str, row: int, column: str, value: str) -> None
     table = read_table(folder, file)
     table[row - 1][table[0].index(column)] = value
     write_table(folder, file, table)
+
+
+def set_where(folder: Path, file: str, where: Mapping[str, str], **values: str) -> int:
+    """Set cells of the rows whose columns hold ``where``'s values, adding a
+    column of the format the file lacks (``until``, ``dissolved`` …); returns
+    the spreadsheet row number of the last row changed.
+
+    Raises:
+        AssertionError: no row matches.
+    """
+    table = read_table(folder, file)
+    for column in values:
+        if column not in table[0]:
+            table[0].append(column)
+            for line in table[1:]:
+                line.append("")
+    changed = 0
+    for number, line in enumerate(table[1:], start=2):
+        if all(line[table[0].index(column)] == value for column, value in where.items()):
+            for column, value in values.items():
+                line[table[0].index(column)] = value
+            changed = number
+    assert changed, f"no row of {file} holds {dict(where)}"
+    write_table(folder, file, table)
+    return changed
 
 
 def add_row(folder: Path, file: str, **values: str) -> int:

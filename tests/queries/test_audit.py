@@ -64,8 +64,9 @@ DESIGN_RULES = {
     "G17": "area_without_station",
     "G18": "over_capacity",
     "G19": "single_point_of_failure",
+    "G20": "term_due",
 }
-"""DESIGN.md's table of audit rules: id → name."""
+"""DESIGN.md's table of audit rules, and issue F's G20: id → name."""
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,7 @@ def small_report(small: Graph) -> AuditReport:
 # --- the rules' metadata -------------------------------------------------------
 
 
-def test_the_rules_are_designs_nineteen() -> None:
+def test_the_rules_are_designs_nineteen_and_term_due() -> None:
     assert {rule.id: rule.name for rule in all_rules()} == DESIGN_RULES
     assert [rule.id for rule in all_rules()] == sorted(DESIGN_RULES)
 

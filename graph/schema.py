@@ -52,6 +52,10 @@ class SystemLabel(StrEnum):
     LOAD_MARK = "LoadMark"
     """A load that has begun writing and not finished (:mod:`graph.loadmark`)."""
 
+    AUDIT_RUN = "AuditRun"
+    """A saved audit and its findings (:mod:`queries.audit_runs`); its key is
+    ``run_id``, not ``id``."""
+
 
 class RelType(StrEnum):
     """Relationship types (DESIGN.md, "Graph model")."""

@@ -62,9 +62,7 @@ def test_a_change_closes_one_finding_and_opens_another(no_runs: Graph) -> None:
         assert found.from_run.run_id == first.run_id
         assert found.to_run is None
         assert {(item.rule_id, item.finding.node_id) for item in found.new} == {("G07", served)}
-        assert {(item.rule_id, item.finding.node_id) for item in found.closed} == {
-            ("G07", lacking)
-        }
+        assert {(item.rule_id, item.finding.node_id) for item in found.closed} == {("G07", lacking)}
         assert len(found.persisting) == first.total - 1
         document = found.to_json()
         assert set(document) >= {"from_run", "to_run", "new", "closed", "persisting"}

@@ -30,7 +30,7 @@ from queries.audit import (
     csv_text,
     run_audit,
 )
-from queries.audit_runs import Scope, compare, save_run, visible_runs
+from queries.audit_runs import AuditRunNotFoundError, Scope, compare, save_run, visible_runs
 from queries.masking import mask_report
 from queries.report import render_html
 from queries.scorecard import Scorecard, scorecard_from
@@ -196,3 +196,35 @@ def audit_comparison(
     if masked(token):
         found = found.masked()
     return AuditComparisonPublic.model_validate(found.to_json())
+
+
+@dataclass(frozen=True)
+class SinceRun:
+    """The audit page's line: what changed since the last saved run.
+
+    Attributes:
+        run_id: the run.
+        saved_at: when it was saved (ISO, UTC).
+        new: findings since.
+        closed: findings closed since (已整改).
+    """
+
+    run_id: str
+    saved_at: str
+    new: int
+    closed: int
+
+
+def since_last_run(graph: Graph, token: ApiToken, filters: AuditFilters) -> SinceRun | None:
+    """New and closed findings since the latest run comparable within the
+    page's scope (``None`` when none is saved)."""
+    try:
+        found = compare(graph, None, None, _scope(graph, token, filters), filters.as_of)
+    except AuditRunNotFoundError:
+        return None
+    return SinceRun(
+        found.from_run.run_id,
+        found.from_run.saved_at.isoformat(),
+        len(found.new),
+        len(found.closed),
+    )

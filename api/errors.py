@@ -31,6 +31,7 @@ from graph.errors import (
 )
 from graph.loadmark import InterruptedLoadError, LoadInProgressError
 from queries.audit import AuditInputError
+from queries.audit_runs import AuditRunInputError
 from queries.needs import NeedConflictError, NeedInputError
 from queries.revert import RevertConflictError
 
@@ -82,6 +83,7 @@ _STATUS: tuple[tuple[type[CivicGraphError], int, str], ...] = (
     (LoadInProgressError, 409, "load_in_progress"),
     (InterruptedLoadError, 409, "incomplete_load"),
     (NeedInputError, 400, "bad_request"),
+    (AuditRunInputError, 422, "invalid_request"),
     (AuditInputError, 400, "bad_request"),
     (TokenStoreUnavailableError, 503, "token_store_unavailable"),
     (DatabaseUnavailableError, 503, "database_unavailable"),

@@ -342,6 +342,48 @@ class AuditDocument(AuditBase):
     rules: list[AuditRuleFindingsPublic]
 
 
+class AuditRunPublic(BaseModel):
+    """A saved audit run (审计存档), without its findings."""
+
+    run_id: str = Field(examples=["r20261203-160512-1a2b"])
+    saved_at: str = Field(description="when it was saved (ISO, UTC)")
+    as_of: date = Field(description="the audit's as-of day")
+    sla_days: int
+    min_places: int
+    community_id: str | None
+    street_id: str | None
+    rules: list[str] = Field(description="the rules it ran")
+    total: int = Field(description="how many findings it holds")
+
+
+class AuditRunsPublic(BaseModel):
+    """The saved runs within the caller's scope, oldest first."""
+
+    runs: list[AuditRunPublic]
+
+
+class ChangeCounts(BaseModel):
+    """New, closed and persisting findings of one rule or community."""
+
+    new: int
+    closed: int
+    persisting: int
+
+
+class AuditComparisonPublic(BaseModel):
+    """What changed since a saved run (审计对比): ``to_run`` null is the audit now."""
+
+    from_run: AuditRunPublic
+    to_run: AuditRunPublic | None = Field(description="null: the audit of the graph now")
+    community_id: str | None = Field(description="the community compared over")
+    street_id: str | None = Field(description="the street compared over")
+    new: list[AuditFindingPublic] = Field(description="findings the earlier run lacked")
+    closed: list[AuditFindingPublic] = Field(description="findings since closed (已整改)")
+    persisting: int = Field(description="how many findings are in both")
+    by_rule: dict[str, ChangeCounts]
+    by_community: dict[str, ChangeCounts] = Field(description='"": outside any community')
+
+
 class RatioPublic(BaseModel):
     """A numerator over a denominator."""
 

@@ -58,6 +58,10 @@ class SystemLabel(StrEnum):
     CHANGE = "Change"
     """One node or relationship a change set updated or deleted, before and after."""
 
+    AUDIT_RUN = "AuditRun"
+    """A saved audit and its findings (:mod:`queries.audit_runs`); its key is
+    ``run_id``, not ``id``."""
+
 
 class RelType(StrEnum):
     """Relationship types (DESIGN.md, "Graph model")."""

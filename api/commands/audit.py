@@ -31,6 +31,7 @@ from api.console import (
     print_json,
     say,
 )
+from api.models import AuditComparisonPublic, AuditRunsPublic
 from api.services.audit import audit_document, scorecard_document
 from queries.audit import (
     DEFAULT_MIN_PLACES,
@@ -45,6 +46,7 @@ from queries.audit import (
     select_rules,
     write_csv,
 )
+from queries.audit_runs import Comparison, Scope, compare, list_runs, save_run
 from queries.report import kind_label, write_html
 from queries.scorecard import MEASURES, Ratio, Scorecard, ScorecardRow, scorecard_from
 
@@ -86,10 +88,38 @@ def audit_command(
         bool, typer.Option("--scorecard", help="print the community scorecard instead")
     ] = False,
     limit: Annotated[int, typer.Option("--limit", help="findings shown per rule in the table")] = 5,
+    save: Annotated[
+        bool, typer.Option("--save", help="keep this audit in the graph, to compare with later")
+    ] = False,
+    compare_runs: Annotated[
+        bool,
+        typer.Option("--compare", help="list findings new, closed and persisting since a run"),
+    ] = False,
+    from_run: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="--compare: a run id or a day YYYY-MM-DD (default: the latest run)"
+        ),
+    ] = None,
+    to_run: Annotated[
+        str | None,
+        typer.Option("--to", help="--compare: a later run id or day (default: the audit now)"),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Find coverage gaps, rule by rule (治理体检: 发现覆盖空白)."""
     day = as_of_day(as_of)
+    if compare_runs:
+        found = compare(open_graph(), from_run, to_run, Scope(community, street), as_of=day)
+        if json_output:
+            print_json(
+                AuditComparisonPublic.model_validate(found.to_json()).model_dump(mode="json")
+            )
+        else:
+            _print_comparison(found)
+        return
+    if from_run is not None or to_run is not None:
+        raise AuditInputError("--from and --to go with --compare")
     chosen = select_rules(rule)
     if scorecard and rule:
         say("--scorecard runs every rule; --rule is ignored")
@@ -114,6 +144,9 @@ def audit_command(
         with _writing("--html", html_path):
             write_html(report, html_path, names)
         say(f"wrote the report to {html_path}")
+    if save:
+        saved = save_run(graph, report)
+        say(f"saved audit run {saved.run_id} ({saved.total} findings)")
     if scorecard:
         card = scorecard_from(graph, report)
         if json_output:
@@ -226,3 +259,57 @@ def _row_label(row: ScorecardRow) -> str:
     if row.id is None:
         return "—"
     return f"{row.id} {row.name or ''}".strip()
+
+
+@app.command("audit-runs")
+def audit_runs_command(json_output: JsonOption = False) -> None:
+    """List the saved audit runs, oldest first (审计存档)."""
+    runs = list_runs(open_graph())
+    if json_output:
+        document = AuditRunsPublic.model_validate({"runs": [found.to_json() for found in runs]})
+        print_json(document.model_dump(mode="json"))
+        return
+    table = Table(title="审计存档 · saved audit runs", title_justify="left")
+    for column in ("ID", "保存于 Saved", "截至 As of", "范围 Scope", "发现 Findings"):
+        table.add_column(column)
+    for found in runs:
+        table.add_row(
+            found.run_id,
+            found.saved_at.isoformat(),
+            found.as_of.isoformat(),
+            found.community_id or found.street_id or "—",
+            str(found.total),
+        )
+    console.print(table)
+
+
+def _print_comparison(found: Comparison) -> None:
+    later = found.to_run.run_id if found.to_run else "now 当前"
+    console.print(
+        f"审计对比 · since run {found.from_run.run_id} → {later}: "
+        f"新增 {len(found.new)} new, 已整改 {len(found.closed)} closed, "
+        f"持续 {len(found.persisting)} persisting",
+        highlight=False,
+    )
+    table = Table(title="按规则 · by rule", title_justify="left")
+    for column in ("规则 Rule", "新增 New", "已整改 Closed", "持续 Persisting"):
+        table.add_column(column)
+    for rule_id, counts in found.by_rule().items():
+        table.add_row(rule_id, str(counts["new"]), str(counts["closed"]), str(counts["persisting"]))
+    console.print(table)
+    for title, items in (("新增 new", found.new), ("已整改 closed", found.closed)):
+        if not items:
+            continue
+        listing = Table(title=title, title_justify="left")
+        for column in ("规则 Rule", "ID", "名称 Name", "社区 Community", "说明 Detail"):
+            listing.add_column(column)
+        for item in items:
+            finding = item.finding
+            listing.add_row(
+                item.rule_id,
+                finding.node_id,
+                finding.name or "",
+                finding.community_id or "",
+                finding.detail,
+            )
+        console.print(listing)

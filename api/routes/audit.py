@@ -16,8 +16,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import GraphDep, Paging, ViewerToken
-from api.models import AuditPublic, ScorecardPublic
+from api.deps import EditorToken, GraphDep, Paging, ViewerToken
+from api.models import (
+    AuditComparisonPublic,
+    AuditPublic,
+    AuditRunPublic,
+    AuditRunsPublic,
+    ScorecardPublic,
+)
 from api.routes.common import (
     AUTH_RESPONSES,
     BAD_REQUEST,
@@ -145,3 +151,51 @@ def scorecard(
         min_places=min_places,
     )
     return audit_service.scorecard_page(graph, token, filters, page)
+
+
+@router.post(
+    "/audit/runs",
+    response_model=AuditRunPublic,
+    status_code=201,
+    summary="保存审计 · Save an audit run",
+)
+def save_audit_run(graph: GraphDep, token: EditorToken, filters: Filters) -> Response:
+    """Run the audit (within the token's scope) and keep it and every finding in
+    the graph, to compare later audits with."""
+    saved = audit_service.save_audit_run(graph, token, filters)
+    response = json_response(saved)
+    response.status_code = 201
+    return response
+
+
+@router.get("/audit/runs", response_model=AuditRunsPublic, summary="审计存档 · Saved audit runs")
+def audit_runs(graph: GraphDep, token: ViewerToken) -> AuditRunsPublic:
+    """The saved runs comparable within the token's scope, oldest first."""
+    return audit_service.audit_runs(graph, token)
+
+
+RunReference = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=100,
+        description="a run id, or a day (YYYY-MM-DD: the latest run saved on or before it)",
+    ),
+]
+
+
+@router.get(
+    "/audit/compare",
+    response_model=AuditComparisonPublic,
+    summary="审计对比 · Findings new, closed and persisting since a saved run",
+)
+def audit_compare(
+    graph: GraphDep,
+    token: ViewerToken,
+    from_: Annotated[RunReference, Query(alias="from")] = None,
+    to: RunReference = None,
+    as_of: AsOfQuery = None,
+) -> Response:
+    """New, closed and persisting findings from a saved run (default: the latest)
+    to another (``to``) or to the audit of the graph now."""
+    return json_response(audit_service.audit_comparison(graph, token, from_, to, as_of))

@@ -156,6 +156,7 @@ def audit_page(
     }
     try:
         report = audit_service.audit_page(graph, token, chosen, PageParams(offset, AUDIT_PAGE_SIZE))
+        since = audit_service.since_last_run(graph, token, chosen)
     except CivicGraphError as error:
         return _error_page(request, error, token, "/audit")
     titles = {item.id: item for item in report.rules}
@@ -169,6 +170,7 @@ def audit_page(
         "pages/audit.html",
         token=token,
         report=report,
+        since=since,
         rules=all_rules(),
         groups=[(titles[rule_id], findings) for rule_id, findings in groups.items()],
         filters=filters,

@@ -12,8 +12,11 @@ from typing import Any
 
 from api.deps import PageParams, masked, paged, scoped_area
 from api.models import (
+    AuditComparisonPublic,
     AuditDocument,
     AuditPublic,
+    AuditRunPublic,
+    AuditRunsPublic,
     ScorecardDocument,
     ScorecardPublic,
 )
@@ -29,6 +32,7 @@ from queries.audit import (
     csv_text,
     run_audit,
 )
+from queries.audit_runs import AuditRunNotFoundError, Scope, compare, save_run, visible_runs
 from queries.masking import mask_report
 from queries.report import render_html
 from queries.scorecard import Scorecard, scorecard_from
@@ -155,3 +159,83 @@ def scorecard_public(card: Scorecard, page: PageParams) -> ScorecardPublic:
 def scorecard_document(card: Scorecard) -> ScorecardDocument:
     """The scorecard whole (``civicgraph audit --scorecard --json``)."""
     return ScorecardDocument.model_validate(card.to_json())
+
+
+# --- saved runs (审计存档) ------------------------------------------------------
+
+
+def _scope(graph: Graph, token: ApiToken, filters: AuditFilters) -> Scope:
+    area = scoped_area(graph, token, filters.community_id, filters.street_id)
+    return Scope(area.community_id, area.street_id)
+
+
+def save_audit_run(graph: Graph, token: ApiToken, filters: AuditFilters) -> AuditRunPublic:
+    """Run the audit within the token's scope and keep it in the graph (not masked:
+    masking is applied when a run is read)."""
+    area = scoped_area(graph, token, filters.community_id, filters.street_id)
+    report = run_audit(
+        graph,
+        list(filters.rules) if filters.rules is not None else None,
+        community_id=area.community_id,
+        street_id=area.street_id,
+        as_of=filters.as_of,
+        sla_days=filters.sla_days,
+        min_places=filters.min_places,
+    )
+    return AuditRunPublic.model_validate(save_run(graph, report).to_json())
+
+
+def audit_runs(graph: Graph, token: ApiToken) -> AuditRunsPublic:
+    """The saved runs comparable within the token's scope."""
+    scope = _scope(graph, token, AuditFilters())
+    return AuditRunsPublic.model_validate(
+        {"runs": [found.to_json() for found in visible_runs(graph, scope)]}
+    )
+
+
+def audit_comparison(
+    graph: Graph,
+    token: ApiToken,
+    from_reference: str | None,
+    to_reference: str | None = None,
+    as_of: date | None = None,
+) -> AuditComparisonPublic:
+    """What changed since a saved run, within the token's scope, masked for viewers."""
+    found = compare(
+        graph, from_reference, to_reference, _scope(graph, token, AuditFilters()), as_of
+    )
+    if masked(token):
+        found = found.masked()
+    return AuditComparisonPublic.model_validate(found.to_json())
+
+
+@dataclass(frozen=True)
+class SinceRun:
+    """The audit page's line: what changed since the last saved run.
+
+    Attributes:
+        run_id: the run.
+        saved_at: when it was saved (ISO, UTC).
+        new: findings since.
+        closed: findings closed since (已整改).
+    """
+
+    run_id: str
+    saved_at: str
+    new: int
+    closed: int
+
+
+def since_last_run(graph: Graph, token: ApiToken, filters: AuditFilters) -> SinceRun | None:
+    """New and closed findings since the latest run comparable within the
+    page's scope (``None`` when none is saved)."""
+    try:
+        found = compare(graph, None, None, _scope(graph, token, filters), filters.as_of)
+    except AuditRunNotFoundError:
+        return None
+    return SinceRun(
+        found.from_run.run_id,
+        found.from_run.saved_at.isoformat(),
+        len(found.new),
+        len(found.closed),
+    )

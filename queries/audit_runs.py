@@ -10,8 +10,9 @@ is written and read as one node, in one round trip.
 
 A finding's identity, for comparison, is its rule, its node and, for the
 rules that report one node several times, what tells those apart: the
-category of G12 (a community's several uncovered categories) and the post of
-G19 (a person alone in several posts). The detail text is not part of it:
+category of G12 (a community's several uncovered categories), the post of
+G19 (a person alone in several posts) and the post and holder of G20 (an
+organization's several terms due). The detail text is not part of it:
 G14's counts days and G09's lists what is still missing, and a finding whose
 detail changed is the same finding, persisting.
 
@@ -41,9 +42,10 @@ from queries.masking import mask_finding
 
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
-_KEY_WORD = {"G12": 0, "G19": 1}
-"""For the rules that report one node several times, which word of the
-detail tells those findings apart (G12: the category id; G19: the post)."""
+_KEY_WORDS = {"G12": (0, 1), "G19": (1, 2), "G20": (0, 2)}
+"""For the rules that report one node several times, which words of the
+detail tell those findings apart (G12: the category id; G19: the post;
+G20: the post and its holder's id)."""
 
 _LISTS = ("f_rule", "f_node", "f_key", "f_name", "f_kind", "f_community", "f_street", "f_detail")
 
@@ -85,11 +87,11 @@ class RunFinding:
 def finding_key(rule_id: str, finding: Finding) -> str:
     """What tells apart several findings of one rule about one node ("" for
     rules that report a node once)."""
-    word = _KEY_WORD.get(rule_id)
-    if word is None:
+    span = _KEY_WORDS.get(rule_id)
+    if span is None:
         return ""
     words = finding.detail.split()
-    return words[word] if len(words) > word else finding.detail
+    return " ".join(words[span[0] : span[1]]) if len(words) >= span[1] else finding.detail
 
 
 @dataclass(frozen=True)

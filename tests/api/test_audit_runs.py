@@ -19,6 +19,10 @@ from tests.api.conftest import Tokens, auth
 ROOT = Path(__file__).resolve().parents[2]
 
 
+DAY = "2024-07-01"
+"""The small workbook's day."""
+
+
 def _change(graph: Graph, building: str) -> None:
     """Open a G07 finding at C01 (its first secretary leaves) and close the
     G05 finding of ``building`` (P07 becomes its building head)."""
@@ -47,25 +51,33 @@ def _pairs(items: list[dict[str, Any]]) -> set[tuple[str, str]]:
 
 
 def test_save_change_compare(fresh: Graph, client: TestClient, tokens: Tokens) -> None:
+    # As of the small workbook's own day: no term is due yet (G20), so the
+    # two changes below are the only ones between the runs.
     fresh.query("MATCH (run:AuditRun) DELETE run", write=True)
     assert client.post("/api/audit/runs", headers=auth(tokens.viewer)).status_code == 403
-    assert client.get("/api/audit/compare", headers=auth(tokens.admin)).status_code == 404
+    assert (
+        client.get(f"/api/audit/compare?as_of={DAY}", headers=auth(tokens.admin)).status_code == 404
+    )
     building = _g05_in_c01(client, tokens)
-    saved = client.post("/api/audit/runs", headers=auth(tokens.editor))
+    saved = client.post(f"/api/audit/runs?as_of={DAY}", headers=auth(tokens.editor))
     assert saved.status_code == 201, saved.text
     run = saved.json()
-    total = client.get("/api/audit?limit=1", headers=auth(tokens.admin)).json()["total"]
+    total = client.get(f"/api/audit?limit=1&as_of={DAY}", headers=auth(tokens.admin)).json()[
+        "total"
+    ]
     assert run["total"] == total and run["community_id"] is None
     listed = client.get("/api/audit/runs", headers=auth(tokens.viewer)).json()["runs"]
     assert [item["run_id"] for item in listed] == [run["run_id"]]
     _change(fresh, building)
 
-    found = client.get("/api/audit/compare", headers=auth(tokens.admin)).json()
+    found = client.get(f"/api/audit/compare?as_of={DAY}", headers=auth(tokens.admin)).json()
     assert found["from_run"]["run_id"] == run["run_id"] and found["to_run"] is None
     assert _pairs(found["new"]) == {("G07", "C01")}
     assert _pairs(found["closed"]) == {("G05", building)}
     assert found["persisting"] == total - 1
-    same = client.get(f"/api/audit/compare?from={run['run_id']}", headers=auth(tokens.admin)).json()
+    same = client.get(
+        f"/api/audit/compare?from={run['run_id']}&as_of={DAY}", headers=auth(tokens.admin)
+    ).json()
     assert same == found
     assert (
         client.get("/api/audit/compare?from=r-none", headers=auth(tokens.admin)).status_code == 404
@@ -74,22 +86,24 @@ def test_save_change_compare(fresh: Graph, client: TestClient, tokens: Tokens) -
     assert bad.status_code == 422 and list(bad.json()) == ["error", "detail"]
 
     # A token scoped to street S01 (C01 and C02) sees both changes, over S01.
-    street = client.get("/api/audit/compare", headers=auth(tokens.viewer_s01)).json()
+    street = client.get(f"/api/audit/compare?as_of={DAY}", headers=auth(tokens.viewer_s01)).json()
     assert street["street_id"] == "S01"
     assert _pairs(street["new"]) == {("G07", "C01")}
     assert _pairs(street["closed"]) == {("G05", building)}
-    c01 = client.get("/api/audit/compare", headers=auth(tokens.viewer_c01)).json()
+    c01 = client.get(f"/api/audit/compare?as_of={DAY}", headers=auth(tokens.viewer_c01)).json()
     assert c01["community_id"] == "C01"
     assert _pairs(c01["new"]) == {("G07", "C01")}
     assert _pairs(c01["closed"]) == {("G05", building)}
     # A run saved within C01 is not seen from outside it.
-    scoped = client.post("/api/audit/runs", headers=auth(tokens.editor_c01)).json()
+    scoped = client.post(f"/api/audit/runs?as_of={DAY}", headers=auth(tokens.editor_c01)).json()
     assert scoped["community_id"] == "C01"
     outside = fresh.query("MATCH (c:Community) WHERE c.id <> 'C01' RETURN c.id AS id LIMIT 1")
     assert outside
     runs_c01 = client.get("/api/audit/runs", headers=auth(tokens.viewer_c01)).json()["runs"]
     assert [item["run_id"] for item in runs_c01] == [run["run_id"], scoped["run_id"]]
-    nothing_new = client.get("/api/audit/compare", headers=auth(tokens.viewer_c01)).json()
+    nothing_new = client.get(
+        f"/api/audit/compare?as_of={DAY}", headers=auth(tokens.viewer_c01)
+    ).json()
     assert nothing_new["from_run"]["run_id"] == scoped["run_id"]
     assert (nothing_new["new"], nothing_new["closed"]) == ([], [])
     listed_all = client.get("/api/audit/runs", headers=auth(tokens.viewer)).json()["runs"]

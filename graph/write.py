@@ -3,7 +3,11 @@
 Each statement is one ``UNWIND $rows AS row`` over a batch, in a managed write
 transaction (retried by the driver on transient errors). Nodes are merged on
 their primary label's ``id`` (backed by its uniqueness constraint) and their
-properties replaced, so loading the same rows twice changes nothing.
+properties replaced, so loading the same rows twice changes nothing. For the
+nodes, relationships and posts the graph holds already, only the difference is
+written: the rows are compared with what the graph holds first. Given a change
+context, each batch records what it changed in its own transaction
+(:mod:`graph.changes`).
 
 A row is the truth about what it describes: for a relationship that a node
 has at most one of (a place's ``PART_OF`` parent, a need's ``ASSIGNED_TO``

@@ -8,8 +8,10 @@ workbook of only some files merges into the graph, its references checked
 against the graph as well as the workbook. ``replace`` makes the graph equal
 to the workbook (plus the default taxonomy): nodes and posts it does not hold
 are deleted after it is written. Nodes the graph holds already are merged and
-new ones created (:mod:`graph.write`), so if the database fails mid-load,
-running the same load again completes it exactly. Batches are written on
+new ones created (:mod:`graph.write`), only where a row differs from the
+graph, and everything written is recorded as one change set
+(:mod:`graph.changes`; a load that changes nothing records none). If the
+database fails mid-load, running the same load again completes it exactly. Batches are written on
 :data:`DEFAULT_WORKERS` sessions at once, nodes before relationships.
 
 A load marks the graph before its first write and clears the mark after its

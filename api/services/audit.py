@@ -74,8 +74,14 @@ def audit_report(graph: Graph, token: ApiToken, filters: AuditFilters) -> AuditR
         NotFoundError: a filter names a place outside the token's scope.
         AuditInputError: an unknown rule, a bad number of days.
     """
+    report = _scoped_audit(graph, token, filters)
+    return mask_report(report) if masked(token) else report
+
+
+def _scoped_audit(graph: Graph, token: ApiToken, filters: AuditFilters) -> AuditReport:
+    """The audit within the token's scope, unmasked."""
     area = scoped_area(graph, token, filters.community_id, filters.street_id)
-    report = run_audit(
+    return run_audit(
         graph,
         list(filters.rules) if filters.rules is not None else None,
         community_id=area.community_id,
@@ -86,7 +92,6 @@ def audit_report(graph: Graph, token: ApiToken, filters: AuditFilters) -> AuditR
         term_warn_days=filters.term_warn_days,
         term_years=filters.term_years,
     )
-    return mask_report(report) if masked(token) else report
 
 
 def audit_page(
@@ -172,16 +177,7 @@ def _scope(graph: Graph, token: ApiToken, filters: AuditFilters) -> Scope:
 def save_audit_run(graph: Graph, token: ApiToken, filters: AuditFilters) -> AuditRunPublic:
     """Run the audit within the token's scope and keep it in the graph (not masked:
     masking is applied when a run is read)."""
-    area = scoped_area(graph, token, filters.community_id, filters.street_id)
-    report = run_audit(
-        graph,
-        list(filters.rules) if filters.rules is not None else None,
-        community_id=area.community_id,
-        street_id=area.street_id,
-        as_of=filters.as_of,
-        sla_days=filters.sla_days,
-        min_places=filters.min_places,
-    )
+    report = _scoped_audit(graph, token, filters)
     return AuditRunPublic.model_validate(save_run(graph, report).to_json())
 
 

@@ -16,7 +16,7 @@ from graph.introspect import count_nodes, count_relationships
 from graph.schema import NeedKind, SystemLabel, quote_identifier
 from loaders.load import load_workbook
 from queries.changes import list_changes, node_history
-from queries.needs import create_need, resolve_need, update_need
+from queries.needs import NeedRecord, create_need, resolve_need, update_need
 from queries.revert import RevertConflictError, revert_changeset
 from tests.loaders.workbooks import copy_small, set_cell
 
@@ -26,6 +26,19 @@ PLANNER = Actor(id="t_0000beef", name="街道规划员")
 def api(via: str) -> ChangeContext:
     """A change set of its own, as one API request makes it."""
     return ChangeContext(actor=PLANNER, via=via)
+
+
+def raise_n99(graph: Graph) -> NeedRecord:
+    """Register need N99 in 如意花园 A01, as ``POST /api/needs`` does."""
+    return create_need(
+        graph,
+        title="楼道灯坏了",
+        kind=NeedKind.COMPLAINT,
+        category_id="cat_property_repair",
+        place_id="A01",
+        need_id="N99",
+        context=api("api POST /api/needs"),
+    )
 
 
 def data_counts(graph: Graph) -> tuple[int, int]:
@@ -122,15 +135,7 @@ def test_a_moved_place_records_the_old_parent_deleted_and_the_new_created(
 
 def test_need_writes_are_recorded_with_their_actor_and_route(small: tuple[Graph, Path]) -> None:
     graph, _ = small
-    need = create_need(
-        graph,
-        title="楼道灯坏了",
-        kind=NeedKind.COMPLAINT,
-        category_id="cat_property_repair",
-        place_id="A01",
-        need_id="N99",
-        context=api("api POST /api/needs"),
-    )
+    need = raise_n99(graph)
     update_need(graph, need.id, urgency=3, context=api("api PATCH /api/needs/N99"))
     resolve_need(graph, need.id, satisfaction=5, context=api("api POST /api/needs/N99/resolve"))
 
@@ -184,15 +189,7 @@ def test_revert_restores_the_graph_and_is_recorded(small: tuple[Graph, Path]) ->
 def test_revert_of_a_creation_deletes_it(small: tuple[Graph, Path]) -> None:
     graph, _ = small
     original = snapshot_of(graph)
-    create_need(
-        graph,
-        title="楼道灯坏了",
-        kind=NeedKind.COMPLAINT,
-        category_id="cat_property_repair",
-        place_id="A01",
-        need_id="N99",
-        context=api("api POST /api/needs"),
-    )
+    raise_n99(graph)
     made = list_changes(graph)[0]
     report = revert_changeset(graph, made.changeset, context=api("revert"))
     assert report.deleted == 3
@@ -254,15 +251,7 @@ def test_the_change_sets_of_one_community(small: tuple[Graph, Path]) -> None:
     graph, folder = small
     set_cell(folder, "people.csv", 2, "phone", "13905370009")  # P01, the county's secretary
     county = load_workbook(graph, folder).changeset
-    create_need(
-        graph,
-        title="楼道灯坏了",
-        kind=NeedKind.COMPLAINT,
-        category_id="cat_property_repair",
-        place_id="A01",
-        need_id="N99",
-        context=api("api POST /api/needs"),
-    )
+    raise_n99(graph)
     first, need = list_changes(graph)[-1], list_changes(graph)[0]
     in_c01 = [c.changeset for c in list_changes(graph, place_id="C01")]
     assert in_c01 == [need.changeset, first.changeset]

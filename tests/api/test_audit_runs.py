@@ -145,13 +145,13 @@ def test_the_command_line_saves_and_compares(
 ) -> None:
     fresh.query("MATCH (run:AuditRun) DELETE run", write=True)
     building = _g05_in_c01(client, tokens)
-    saved = _civicgraph("audit", "--save", "--json")
+    saved = _civicgraph("audit", "--save", "--as-of", DAY, "--json")
     assert saved.returncode == 0, saved.stderr
     assert "saved audit run" in saved.stderr
     runs = json.loads(_civicgraph("audit-runs", "--json").stdout)["runs"]
     assert len(runs) == 1
     _change(fresh, building)
-    done = _civicgraph("audit", "--compare", "--json")
+    done = _civicgraph("audit", "--compare", "--as-of", DAY, "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert list(document)[:4] == ["from_run", "to_run", "community_id", "street_id"]
@@ -160,7 +160,7 @@ def test_the_command_line_saves_and_compares(
     assert document["to_run"] is None
     assert _pairs(document["new"]) == {("G07", "C01")}
     assert _pairs(document["closed"]) == {("G05", building)}
-    api = client.get("/api/audit/compare", headers=auth(tokens.admin)).json()
+    api = client.get(f"/api/audit/compare?as_of={DAY}", headers=auth(tokens.admin)).json()
     assert api == document
     for reference, line in (
         ("r-nope", "civicgraph: error: audit run not found: r-nope"),

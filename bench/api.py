@@ -33,7 +33,7 @@ from pathlib import Path
 import uvloop
 
 from api.tokens import Role, TokenStore
-from bench.report import Metric
+from bench.report import Metric, percentile
 from graph.connection import Graph
 from queries.catalog import run
 from tests.serving import free_port, serve_command, wait_until_up
@@ -67,8 +67,7 @@ class Tally:
 
     def percentile(self, share: float) -> float:
         """A latency percentile, in ms."""
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+        return percentile(self.latencies_ms, share)
 
 
 def get_request(path: str, token: str, port: int) -> bytes:

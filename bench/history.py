@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from api.collector import collector_paused
-from bench.report import Metric
+from bench.report import Metric, percentile
 from graph.changes import Actor, ChangeContext
 from graph.connection import Graph
 from graph.introspect import delete_everything
@@ -67,11 +67,6 @@ def _month(workbook_path: Path, folder: Path) -> list[str]:
     with (folder / "needs.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([header, *body])
     return changed
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def bench_history(graph: Graph, workbook_path: Path, work: Path) -> list[Metric]:
@@ -151,7 +146,7 @@ def bench_history(graph: Graph, workbook_path: Path, work: Path) -> list[Metric]
             goal="≤ 20 ms",
             note=(
                 f"{len(sample)} nodes (needs the month changed, people the load created), "
-                f"one call each after 30 warm-up calls; p99 {_percentile(timings, 0.99):.1f} ms"
+                f"one call each after 30 warm-up calls; p99 {percentile(timings, 0.99):.1f} ms"
             ),
         ),
     ]

@@ -59,7 +59,7 @@ from bench.api import (
     get_request,
     served,
 )
-from bench.report import Metric
+from bench.report import Metric, percentile
 from graph.connection import Graph
 from queries.catalog import run
 from queries.matching import candidates
@@ -161,13 +161,6 @@ def post_request(path: str, body: dict[str, Any], token: str, port: int) -> byte
         f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
     )
     return head.encode("ascii") + data
-
-
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class _Client:
@@ -412,7 +405,7 @@ def bench_mixed(graph: Graph, home: Path) -> list[Metric]:
         flush=True,
     )
     counts = ", ".join(
-        f"{kind} {len(times):,} (p99 {_percentile(times, 0.99):.0f} ms)"
+        f"{kind} {len(times):,} (p99 {percentile(times, 0.99):.0f} ms)"
         for kind, times in sorted(loaded.by_kind.items())
     )
     written = (
@@ -439,8 +432,8 @@ def bench_mixed(graph: Graph, home: Path) -> list[Metric]:
             goal="—",
             note=(
                 f"p50 {loaded.percentile(0.5):.1f} ms; reads p99 "
-                f"{_percentile(loaded.read_ms, 0.99):.1f} ms, writes p99 "
-                f"{_percentile(loaded.write_ms, 0.99):.1f} ms; baseline: one client's p99"
+                f"{percentile(loaded.read_ms, 0.99):.1f} ms, writes p99 "
+                f"{percentile(loaded.write_ms, 0.99):.1f} ms; baseline: one client's p99"
             ),
         ),
         Metric(

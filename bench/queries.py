@@ -14,7 +14,7 @@ import random
 import statistics
 import time
 
-from bench.report import Metric
+from bench.report import Metric, percentile
 from graph.connection import Graph
 from queries.assignment import plan_assignment
 from queries.audit import run_audit
@@ -22,12 +22,6 @@ from queries.catalog import run
 from queries.matching import candidates
 
 CANDIDATE_SAMPLE = 1000
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def bench_queries(graph: Graph) -> list[Metric]:
@@ -92,7 +86,7 @@ def bench_queries(graph: Graph) -> list[Metric]:
         ),
         Metric(
             "candidates_p99_ms",
-            _percentile(timings, 0.99),
+            percentile(timings, 0.99),
             "ms",
             goal="—",
             note=f"max {max(timings):.1f} ms",

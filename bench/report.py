@@ -16,6 +16,15 @@ from rich.console import Console
 from rich.table import Table
 
 
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank; 0
+    when there are none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+
 @dataclass(frozen=True)
 class Metric:
     """One measured figure.

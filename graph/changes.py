@@ -36,7 +36,6 @@ import neo4j.time
 
 from graph.connection import Graph
 from graph.schema import (
-    FAMILY,
     PRIMARY_LABELS,
     Label,
     RelType,
@@ -187,6 +186,14 @@ class EntityKey:
         """The key a ``:Change`` record (or a row of its fields) names."""
         return cls(row["kind"], row["label"], row["entity"], row["other"] or "", row["key"] or "")
 
+    @classmethod
+    def relationship(cls, rel: Mapping[str, Any]) -> EntityKey:
+        """The key of a relationship given as ``{type, start, end,
+        properties}`` (:data:`RELATIONSHIPS_OF_N`'s items): for a post, its
+        ``post`` tells it apart from the holder's other posts at the same place."""
+        post = post_key(rel["type"], rel["properties"])
+        return cls(RELATIONSHIP, rel["type"], rel["start"], rel["end"], post)
+
     def describe(self) -> str:
         """``Need N1`` or ``HOLDS P1→C1 (secretary)``."""
         if self.kind == NODE:
@@ -195,12 +202,20 @@ class EntityKey:
         return f"{self.label} {self.entity}→{self.other}{post}"
 
 
-def relationship_key(rel_type: str, start: str, end: str, properties: Mapping[str, Any]) -> str:
+def post_key(rel_type: str, properties: Mapping[str, Any]) -> str:
     """What tells two relationships of one type between one pair apart: a
     post's ``post``; nothing for the other types."""
     if rel_type == RelType.HOLDS.value:
         return str(properties.get("post") or "")
     return ""
+
+
+RELATIONSHIPS_OF_N = (
+    "[(n)-[r]-(o) | {element_id: elementId(r), type: type(r), start: startNode(r).id, "
+    "end: endNode(r).id, properties: properties(r)}]"
+)
+"""Cypher for every relationship of the node ``n``, at either end, as the maps
+:meth:`EntityKey.relationship` takes."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +325,6 @@ class _Node:
     key: EntityKey
     labels: tuple[str, ...]
     properties: Mapping[str, Any]
-    relationships: tuple[_Relationship, ...]
 
 
 Snapshot = dict[EntityKey, _Node | _Relationship]
@@ -336,32 +350,15 @@ def snapshot(tx: neo4j.ManagedTransaction, nodes: Iterable[tuple[Label, str]]) -
         rows = tx.run(
             f"UNWIND $ids AS id MATCH (n:{quote_identifier(label)} {{id: id}}) "
             "RETURN elementId(n) AS element_id, n.id AS id, labels(n) AS labels, "
-            "properties(n) AS properties, "
-            "[(n)-[r]-(o) | {element_id: elementId(r), type: type(r), "
-            " start: startNode(r).id, end: endNode(r).id, properties: properties(r)}] AS rels",
+            f"properties(n) AS properties, {RELATIONSHIPS_OF_N} AS rels",
             {"ids": sorted(ids)},
         )
         for row in rows:
-            relationships = []
             for rel in row["rels"]:
-                key = EntityKey(
-                    RELATIONSHIP,
-                    rel["type"],
-                    rel["start"],
-                    rel["end"],
-                    relationship_key(rel["type"], rel["start"], rel["end"], rel["properties"]),
-                )
-                relationship = _Relationship(rel["element_id"], key, rel["properties"])
-                relationships.append(relationship)
-                seen[key] = relationship
+                rel_key = EntityKey.relationship(rel)
+                seen[rel_key] = _Relationship(rel["element_id"], rel_key, rel["properties"])
             key = EntityKey(NODE, label.value, row["id"])
-            seen[key] = _Node(
-                row["element_id"],
-                key,
-                tuple(row["labels"]),
-                row["properties"],
-                tuple(relationships),
-            )
+            seen[key] = _Node(row["element_id"], key, tuple(row["labels"]), row["properties"])
     return seen
 
 
@@ -384,7 +381,7 @@ def compare(
                     key,
                     "update",
                     dict(old.properties),
-                    {**new.properties, **_creation(old.properties)},
+                    {**new.properties, **creation_of(old.properties)},
                     labels,
                 )
             )
@@ -392,8 +389,12 @@ def compare(
     return records, created
 
 
-def _creation(properties: Mapping[str, Any]) -> dict[str, Any]:
-    return {CREATED_IN: properties[CREATED_IN]} if CREATED_IN in properties else {}
+def creation_of(properties: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The :data:`CREATED_IN` of an entity's properties, to keep when they are
+    replaced (empty when it has none)."""
+    if properties is None or CREATED_IN not in properties:
+        return {}
+    return {CREATED_IN: properties[CREATED_IN]}
 
 
 def stamp_created(
@@ -417,12 +418,6 @@ def stamp_created(
     for entity in entities:
         counts[entity.key.label] = counts.get(entity.key.label, 0) + 1
     return counts
-
-
-def family_labels(label: Label) -> str:
-    """``:Community:Place``: a node's labels for Cypher text."""
-    family = FAMILY.get(label)
-    return quote_identifier(label) + (f":{quote_identifier(family)}" if family else "")
 
 
 def recorded_in(

@@ -41,12 +41,12 @@ from graph.changes import (
     CREATED_IN,
     NODE,
     RELATIONSHIP,
+    RELATIONSHIPS_OF_N,
     ChangeContext,
     ChangeRecord,
     EntityKey,
     comparable,
     record_in,
-    relationship_key,
 )
 from graph.connection import Graph
 from graph.schema import FAMILY, Label, RelType, quote_identifier
@@ -634,8 +634,7 @@ def delete_nodes(
     rows = writer.graph.query(
         f"UNWIND $ids AS id MATCH (n:{quote_identifier(label)} {{id: id}}) "
         "RETURN id, labels(n) AS labels, properties(n) AS properties, "
-        "[(n)-[r]-(o) | {element_id: elementId(r), type: type(r), start: startNode(r).id, "
-        " end: endNode(r).id, properties: properties(r)}] AS rels",
+        f"{RELATIONSHIPS_OF_N} AS rels",
         {"ids": wanted},
     )
     recorded: dict[str, list[ChangeRecord]] = {}
@@ -653,14 +652,8 @@ def delete_nodes(
             if rel["element_id"] in deleted_relationships:
                 continue
             deleted_relationships.add(rel["element_id"])
-            key = relationship_key(rel["type"], rel["start"], rel["end"], rel["properties"])
             records.append(
-                ChangeRecord(
-                    EntityKey(RELATIONSHIP, rel["type"], rel["start"], rel["end"], key),
-                    "delete",
-                    rel["properties"],
-                    None,
-                )
+                ChangeRecord(EntityKey.relationship(rel), "delete", rel["properties"], None)
             )
         recorded[row["id"]] = records
 

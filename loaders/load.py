@@ -30,7 +30,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.changes import CREATED_IN, Actor, ChangeContext, comparable, read_totals
+from graph.changes import (
+    CREATED_IN,
+    Actor,
+    ChangeContext,
+    comparable,
+    creation_of,
+    read_totals,
+)
 from graph.connection import Graph
 from graph.ddl import ensure_schema
 from graph.errors import ValidationError
@@ -413,8 +420,8 @@ def _changed_nodes(graph: Graph, label: Label, rows: Sequence[Row]) -> list[dict
     for row in rows:
         before = current.get(row["id"])
         if before is None or comparable(before) != comparable(row["props"]):
-            kept = {CREATED_IN: before[CREATED_IN]} if before and CREATED_IN in before else {}
-            changed.append({"id": row["id"], "props": {**row["props"], **kept}, "before": before})
+            kept = {**row["props"], **creation_of(before)}
+            changed.append({"id": row["id"], "props": kept, "before": before})
     return changed
 
 

@@ -17,12 +17,10 @@ from typing import Any
 from graph.changes import (
     CREATED_IN,
     NODE,
-    RELATIONSHIP,
     EntityKey,
     data_properties,
     decode_properties,
     primary_label,
-    relationship_key,
 )
 from graph.connection import Graph
 from graph.errors import NotFoundError
@@ -188,7 +186,6 @@ class _Change:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     changeset: str
-    labels: list[str]
 
 
 def node_history(graph: Graph, node_id: str) -> NodeHistory:
@@ -208,7 +205,6 @@ def node_history(graph: Graph, node_id: str) -> NodeHistory:
             decode_properties(row["before"]),
             decode_properties(row["after"]),
             row["changeset"],
-            [],
         )
         for row in recorded
     ]
@@ -222,12 +218,10 @@ def node_history(graph: Graph, node_id: str) -> NodeHistory:
         labels = sorted(current[0]["labels"])
         now[EntityKey(NODE, primary_label(labels), node_id)] = dict(current[0]["properties"])
         for rel in current[0]["rels"]:
-            key = relationship_key(rel["type"], rel["start"], rel["end"], rel["properties"])
-            entity = EntityKey(RELATIONSHIP, rel["type"], rel["start"], rel["end"], key)
-            now[entity] = dict(rel["properties"])
-    elif changes:
+            now[EntityKey.relationship(rel)] = dict(rel["properties"])
+    else:
         deleted = [c for c in changes if c.entity.kind == NODE and c.op == "delete"]
-        labels = sorted(_labels_of(recorded, deleted[-1].changeset)) if deleted else []
+        labels = [deleted[-1].entity.label] if deleted else []
 
     # Each lifetime of an entity: the change set that created it, and what it
     # was created with (the first later change's before, or what it is now).
@@ -255,13 +249,6 @@ def node_history(graph: Graph, node_id: str) -> NodeHistory:
     order = {"create": 0, "update": 1, "delete": 2}
     entries.sort(key=lambda e: (e.at, e.changeset, order[e.op], e.kind != NODE, e.label, e.other))
     return NodeHistory(node_id=node_id, labels=labels, exists=bool(current), entries=entries)
-
-
-def _labels_of(recorded: Sequence[Mapping[str, Any]], changeset: str) -> list[str]:
-    for row in recorded:
-        if row["changeset"] == changeset and row["kind"] == NODE and row["op"] == "delete":
-            return [row["label"]]
-    return []
 
 
 def _entry(

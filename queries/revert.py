@@ -26,10 +26,11 @@ from graph.changes import (
     ChangeRecord,
     EntityKey,
     comparable,
+    data_properties,
     decode_properties,
+    post_key,
     primary_label,
     record_in,
-    relationship_key,
 )
 from graph.connection import Graph
 from graph.errors import CivicGraphError, NotFoundError
@@ -117,8 +118,7 @@ def _created_entities(
                 {"changeset": changeset},
             )
             for row in rows:
-                post = relationship_key(name, row["start"], row["end"], row["properties"])
-                key = EntityKey(RELATIONSHIP, name, row["start"], row["end"], post)
+                key = EntityKey.relationship({**row, "type": name})
                 found.append(_Created(row["element_id"], key, (), row["properties"]))
     return found, attached
 
@@ -225,7 +225,7 @@ def _apply(
             if family is not None and family not in labels:
                 labels.append(family)
             text = ":".join(quote_identifier(name) for name in labels)
-            properties = {**_data(before), CREATED_IN: context.changeset}
+            properties = {**data_properties(before), CREATED_IN: context.changeset}
             row = tx.run(
                 f"CREATE (n:{text}) SET n = $properties RETURN elementId(n) AS element_id",
                 {"properties": properties},
@@ -267,7 +267,7 @@ def _apply(
                 {
                     "start": start["element_id"],
                     "end": end["element_id"],
-                    "properties": {**_data(before), CREATED_IN: context.changeset},
+                    "properties": {**data_properties(before), CREATED_IN: context.changeset},
                 },
             ).consume()
             made[rel_type.value] = made.get(rel_type.value, 0) + 1
@@ -290,10 +290,6 @@ def _apply(
     return conflicts
 
 
-def _data(properties: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in properties.items() if key != CREATED_IN}
-
-
 def _find_relationship(
     tx: neo4j.ManagedTransaction, rel_type: RelType, start: str, end: str, post: str
 ) -> tuple[str, dict[str, Any]] | None:
@@ -305,6 +301,6 @@ def _find_relationship(
     )
     for row in rows:
         properties = dict(row["properties"])
-        if relationship_key(rel_type.value, "", "", properties) == post:
+        if post_key(rel_type.value, properties) == post:
             return row["element_id"], properties
     return None

@@ -7,9 +7,12 @@ so that a test never imports from ``bench/``.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Playwright, ViewportSize
+from playwright.sync_api import Browser, Playwright, ViewportSize, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 """Debian's Chromium (``apt-get install chromium``)."""
@@ -33,6 +36,19 @@ VIEWPORT: ViewportSize = {"width": 1400, "height": 900}
 def launch(playwright: Playwright) -> Browser:
     """Headless Chromium with :data:`CHROMIUM_ARGS`."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+
+
+@contextmanager
+def headless_chromium() -> Iterator[Browser]:
+    r""":func:`launch`\ ed for the length of a ``with`` block; fails plainly
+    when Chromium is not installed."""
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        launched = launch(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def is_local(url: str) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 
 from api.main import create_app
 from api.session import cookie_name
@@ -19,6 +20,7 @@ from graph.connection import Graph
 from graph.introspect import count_nodes, count_relationships, delete_everything
 from graph.settings import Settings, get_settings
 from loaders.load import load_workbook
+from tests.browser import headless_chromium
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small"
 
@@ -103,6 +105,13 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     """A test client of the API (its lifespan run once)."""
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, for the module's browser tests."""
+    with headless_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

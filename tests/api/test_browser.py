@@ -15,14 +15,13 @@ a test run leaves the tree as it found it.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from api.main import create_app
 from api.session import cookie_name
@@ -31,7 +30,7 @@ from graph.schema import Label
 from graph.settings import Settings
 from loaders.scenario.profiles import REFERENCE_DATE
 from tests.api.conftest import Tokens
-from tests.browser import CHROMIUM, STABLE, VIEWPORT, is_local, launch
+from tests.browser import STABLE, VIEWPORT, is_local
 from tests.serving import serving
 from visualize.views import community_graph, community_view, overview_view, parse_labels
 
@@ -85,16 +84,6 @@ def site(jining: Graph, api_settings: Settings) -> Iterator[str]:
     """The app served on 127.0.0.1; its base URL."""
     with serving(create_app(api_settings, graph=jining)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium."""
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        launched = launch(playwright)
-        yield launched
-        launched.close()
 
 
 def settle(page: Page) -> None:

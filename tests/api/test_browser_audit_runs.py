@@ -3,11 +3,10 @@ against the app served on 127.0.0.1, with the jining scenario loaded."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from api.main import create_app
 from graph.connection import Graph
@@ -15,7 +14,7 @@ from graph.settings import Settings
 from queries.audit import run_audit
 from queries.audit_runs import save_run
 from tests.api.conftest import Tokens
-from tests.browser import CHROMIUM, VIEWPORT, launch
+from tests.browser import VIEWPORT
 from tests.serving import serving
 
 pytestmark = pytest.mark.slow
@@ -25,15 +24,6 @@ pytestmark = pytest.mark.slow
 def site(jining: Graph, api_settings: Settings) -> Iterator[str]:
     with serving(create_app(api_settings, graph=jining)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        launched = launch(playwright)
-        yield launched
-        launched.close()
 
 
 def test_the_audit_page_says_what_changed_since_the_last_run(

@@ -10,19 +10,18 @@ served on 127.0.0.1, with the ``small`` workbook.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from api.main import create_app
 from graph.connection import Graph
 from graph.settings import Settings
 from tests.api.conftest import Tokens
-from tests.browser import CHROMIUM, STABLE, VIEWPORT, launch
+from tests.browser import STABLE, VIEWPORT
 from tests.serving import serving, serving_folder
 
 pytestmark = pytest.mark.slow
@@ -67,15 +66,6 @@ def site(small: Graph, api_settings: Settings) -> Iterator[str]:
     """The app served on 127.0.0.1; its base URL."""
     with serving(create_app(api_settings, graph=small)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        launched = launch(playwright)
-        yield launched
-        launched.close()
 
 
 def sign_in(page: Page, site: str, token: str, target: str = "/") -> None:

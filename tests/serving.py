@@ -24,6 +24,27 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from graph.server.local import LocalNeo4j
+from graph.settings import Settings, get_settings
+
+
+@contextmanager
+def throwaway_neo4j(home: Path, *, heap: str, pagecache: str) -> Iterator[LocalNeo4j]:
+    """A local Neo4j of its own on ``home`` (not started), for a test that
+    stops or kills its database; stopped at the end."""
+    server = LocalNeo4j(
+        Settings(
+            civicgraph_home=home,
+            civicgraph_cache=get_settings().civicgraph_cache,
+            civicgraph_neo4j_heap=heap,
+            civicgraph_neo4j_pagecache=pagecache,
+        )
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
 
 def free_port() -> int:
     """A TCP port of 127.0.0.1 nothing listens on at the time of asking."""

@@ -26,7 +26,8 @@ from api.tokens import Role, TokenStore
 from graph.connection import connect
 from graph.ddl import ensure_schema
 from graph.server.local import LocalNeo4j
-from graph.settings import Settings, get_settings
+from graph.settings import Settings
+from tests.serving import throwaway_neo4j
 
 pytestmark = pytest.mark.slow
 
@@ -54,16 +55,9 @@ REQUESTS: list[tuple[str, str]] = [
 
 @pytest.fixture(scope="module")
 def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
-    server = LocalNeo4j(
-        Settings(
-            civicgraph_home=tmp_path_factory.mktemp("down-home"),
-            civicgraph_cache=get_settings().civicgraph_cache,
-            civicgraph_neo4j_heap="512m",
-            civicgraph_neo4j_pagecache="128m",
-        )
-    )
-    yield server
-    server.stop()
+    home = tmp_path_factory.mktemp("down-home")
+    with throwaway_neo4j(home, heap="512m", pagecache="128m") as server:
+        yield server
 
 
 def _answer(client: TestClient, method: str, path: str) -> tuple[int, dict[str, str], float]:

@@ -24,25 +24,19 @@ from graph.introspect import count_nodes, count_relationships, delete_everything
 from graph.loadmark import read_mark
 from graph.schema import Label, SystemLabel, quote_identifier
 from graph.server.local import LocalNeo4j
-from graph.settings import Settings, get_settings
+from graph.settings import Settings
 from loaders.load import load_workbook
 from loaders.scenario import write_scenario
+from tests.serving import throwaway_neo4j
 
 CLI = [sys.executable, "-m", "api.cli"]
 
 
 @pytest.fixture(scope="module")
 def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
-    server = LocalNeo4j(
-        Settings(
-            civicgraph_home=tmp_path_factory.mktemp("recovery-home"),
-            civicgraph_cache=get_settings().civicgraph_cache,
-            civicgraph_neo4j_heap="1g",
-            civicgraph_neo4j_pagecache="256m",
-        )
-    )
-    yield server
-    server.stop()
+    home = tmp_path_factory.mktemp("recovery-home")
+    with throwaway_neo4j(home, heap="1g", pagecache="256m") as server:
+        yield server
 
 
 def _connect(local: LocalNeo4j) -> Graph:

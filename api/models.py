@@ -847,6 +847,9 @@ class WorkbookLoadPublic(BaseModel):
     relationships: Counts
     deleted_nodes: Counts
     deleted_posts: int
+    ended_posts: int = Field(
+        description="posts held until the load's day because posts.csv no longer lists them"
+    )
     entities: int
     warnings: list[str]
     digest: str = Field(description="the workbook's sha256: digest")

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import neo4j
@@ -366,3 +367,14 @@ def close_graph() -> None:
         if _shared is not None:
             _shared.close()
             _shared = None
+
+
+def to_date(value: Any) -> date | None:
+    """A date from the driver (``neo4j.time.Date``) or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    native = value.to_native()
+    assert isinstance(native, date)
+    return native

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 import neo4j
@@ -48,7 +49,7 @@ from graph.changes import (
     comparable,
     record_in,
 )
-from graph.connection import Graph
+from graph.connection import Graph, to_date
 from graph.schema import FAMILY, Label, RelType, quote_identifier
 
 Row = Mapping[str, Any]
@@ -524,12 +525,27 @@ def merge_posts(
             record=created(RelType.HOLDS),
         )
 
+    update_posts(writer, changed, progress)
+
+
+def update_posts(
+    writer: BatchWriter, rows: Sequence[Row], progress: Progress | None = None
+) -> None:
+    """Set the terms of posts the graph holds, each recorded.
+
+    Args:
+        writer: where the batches go.
+        rows: ``{"person", "post", "target", "since", "until", "before"}``,
+            ``before`` being the post's properties now.
+        progress: told how many rows each batch wrote.
+    """
+    if not rows:
+        return
+
     def updated(batch: Sequence[Any]) -> Records:
         records = [
             ChangeRecord(
-                EntityKey(
-                    RELATIONSHIP, RelType.HOLDS.value, row["person"], row["target"], row["post"]
-                ),
+                _held(row["person"], row["post"], row["target"]),
                 "update",
                 row["before"],
                 {
@@ -542,18 +558,24 @@ def merge_posts(
         ]
         return records, {}
 
-    if changed:
-        # Expanding between the two anchored endpoints and filtering after
-        # keeps each row a constant amount of work (the HOLDS.post index
-        # would scan every post of that kind).
-        writer.write(
-            f"UNWIND $rows AS row MATCH (person:{person} {{id: row.person}})-[held:{holds}]->"
-            "(target) WHERE target.id = row.target AND held.post = row.post "
-            "SET held.since = row.since, held.until = row.until",
-            changed,
-            progress,
-            record=updated,
-        )
+    person = quote_identifier(Label.PERSON)
+    holds = quote_identifier(RelType.HOLDS)
+    # Expanding between the two anchored endpoints and filtering after
+    # keeps each row a constant amount of work (the HOLDS.post index
+    # would scan every post of that kind).
+    writer.write(
+        f"UNWIND $rows AS row MATCH (person:{person} {{id: row.person}})-[held:{holds}]->"
+        "(target) WHERE target.id = row.target AND held.post = row.post "
+        "SET held.since = row.since, held.until = row.until",
+        rows,
+        progress,
+        record=updated,
+    )
+
+
+def _held(person_id: str, post: str, target_id: str) -> EntityKey:
+    """The key a post's change records carry."""
+    return EntityKey(RELATIONSHIP, RelType.HOLDS.value, person_id, target_id, post)
 
 
 def _term(post: Mapping[str, Any]) -> dict[str, Any]:
@@ -691,9 +713,7 @@ def delete_posts(
     def record(batch: Sequence[Any]) -> Records:
         changes = [
             ChangeRecord(
-                EntityKey(
-                    RELATIONSHIP, RelType.HOLDS.value, row["person"], row["target"], row["post"]
-                ),
+                _held(row["person"], row["post"], row["target"]),
                 "delete",
                 posts[(row["person"], row["post"], row["target"])],
                 None,
@@ -708,6 +728,39 @@ def delete_posts(
         rows,
         record=record,
     )
+
+
+def end_posts(
+    writer: BatchWriter, posts: Mapping[tuple[str, str, str], Mapping[str, Any]], day: date
+) -> tuple[int, int]:
+    """End these posts (``(person id, post, target id)`` → their properties)
+    on ``day``: each is held until that day, or deleted when it was to begin
+    after it (it was never held). Each is recorded.
+
+    Returns:
+        How many were ended and how many deleted.
+    """
+    ended: list[Row] = []
+    never: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+    for (person_id, post, target_id), held in sorted(posts.items()):
+        since = to_date(held.get("since"))
+        if since is not None and since > day:
+            never[(person_id, post, target_id)] = held
+            continue
+        ended.append(
+            {
+                "person": person_id,
+                "post": post,
+                "target": target_id,
+                "since": held.get("since"),
+                "until": day,
+                "before": dict(held),
+            }
+        )
+    update_posts(writer, ended)
+    if never:
+        delete_posts(writer, never)
+    return len(ended), len(never)
 
 
 def known_node_rows(graph: Graph) -> list[dict[str, Any]]:

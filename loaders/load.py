@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,7 +39,7 @@ from graph.changes import (
     creation_of,
     read_totals,
 )
-from graph.connection import Graph
+from graph.connection import Graph, to_date
 from graph.ddl import ensure_schema
 from graph.errors import ValidationError
 from graph.loadmark import (
@@ -59,6 +60,7 @@ from graph.write import (
     current_properties,
     delete_nodes,
     delete_posts,
+    end_posts,
     find_element_ids,
     known_node_rows,
     merge_nodes,
@@ -71,6 +73,7 @@ from loaders.records import KnownNode, ValidatedWorkbook
 from loaders.rows import OwnerRows, labels_by_id, node_rows, post_rows, relationship_rows
 from loaders.validate import load_and_validate, validate
 from loaders.workbook import read_workbook
+from loaders.workbook_format import POSTS
 
 DEFAULT_BATCH_SIZE = 5000
 DEFAULT_WORKERS = 2
@@ -91,6 +94,8 @@ class LoadReport:
         relationships: relationships written (or confirmed), per type.
         deleted_nodes: nodes removed by ``replace``, per label.
         deleted_posts: posts removed by ``replace``.
+        ended_posts: posts held until the load's day because its
+            ``posts.csv`` no longer lists them (:func:`end_dropped_posts`).
         warnings: what the reader ignored.
         digest: the workbook's ``sha256:`` digest.
         finished: the interrupted load this one finished or replaced, if any
@@ -107,6 +112,7 @@ class LoadReport:
     relationships: dict[str, int] = field(default_factory=dict)
     deleted_nodes: dict[str, int] = field(default_factory=dict)
     deleted_posts: int = 0
+    ended_posts: int = 0
     warnings: list[str] = field(default_factory=list)
     digest: str = ""
     finished: str | None = None
@@ -127,6 +133,7 @@ class LoadReport:
             "relationships": self.relationships,
             "deleted_nodes": self.deleted_nodes,
             "deleted_posts": self.deleted_posts,
+            "ended_posts": self.ended_posts,
             "entities": self.entities,
             "warnings": self.warnings,
             "digest": self.digest,
@@ -219,6 +226,7 @@ def load_workbook(
     progress: StepProgress | None = None,
     source: str | None = None,
     actor: Actor | None = None,
+    day: date | None = None,
 ) -> LoadReport:
     """Validate a workbook whole, then write what differs from the graph,
     recorded as one change set (none when nothing differs).
@@ -233,6 +241,8 @@ def load_workbook(
         source: how the load describes itself in its mark and its change set
             (``load`` and the file's name by default).
         actor: who loads it (the command line's user by default).
+        day: the load's day, on which the posts its ``posts.csv`` drops end
+            (today by default).
 
     Raises:
         ValidationError: the workbook has problems; nothing was written.
@@ -282,6 +292,8 @@ def load_workbook(
         )
         if replace:
             _remove_what_the_workbook_lacks(graph, workbook, report, batch_size, context)
+        elif POSTS.name in workbook.files:
+            end_dropped_posts(graph, workbook, report, day or date.today(), context)
     report.changeset, report.changes = read_totals(graph, context.changeset)
     created = sum(1 for _, _, node_id, _ in workbook.nodes_by_row() if node_id not in existing)
     if plans_outgrown(len(existing), created + sum(report.deleted_nodes.values())):
@@ -493,6 +505,43 @@ def _remove_what_the_workbook_lacks(
                 delete_nodes(writer, label, stale, recorded)
                 writer.drain()
                 report.deleted_nodes[label.value] = len(stale)
+
+
+def end_dropped_posts(
+    graph: Graph,
+    workbook: ValidatedWorkbook,
+    report: LoadReport,
+    day: date,
+    context: ChangeContext,
+) -> None:
+    """End on ``day`` the posts held then that ``posts.csv`` no longer lists,
+    of every person and at every organization or place the workbook speaks
+    of (defines, or names in a post): a person who left a post keeps it in
+    the graph's memory, held until the load's day, where a ``replace`` load
+    deletes it. A post that was to begin after ``day`` is deleted."""
+    listed = {(post.person_id, post.post.value, post.target_id) for post in workbook.posts}
+    spoken_of = {node_id for _, _, node_id, _ in workbook.nodes_by_row()}
+    spoken_of |= {post.person_id for post in workbook.posts}
+    spoken_of |= {post.target_id for post in workbook.posts}
+    dropped = {
+        key: held
+        for key, held in all_posts(graph).items()
+        if key not in listed
+        and (key[0] in spoken_of or key[2] in spoken_of)
+        and _held_after(held, day)
+    }
+    if not dropped:
+        return
+    with BatchWriter(graph, context=context) as writer:
+        ended, deleted = end_posts(writer, dropped, day)
+    report.ended_posts = ended
+    report.deleted_posts += deleted
+
+
+def _held_after(post: Mapping[str, Any], day: date) -> bool:
+    """Whether a post is held after ``day`` (it has no ``until``, or a later one)."""
+    until = to_date(post.get("until"))
+    return until is None or until > day
 
 
 def _step(progress: StepProgress | None, description: str, total: int) -> None:

@@ -34,7 +34,7 @@ from typing import Any
 
 import neo4j
 
-from graph.connection import Graph, Record
+from graph.connection import Graph, Record, to_date
 from graph.errors import NotFoundError
 from graph.schema import ZH, Label, NeedStatus, ProjectStatus
 from queries.catalog import Ask, Merge, Steps, answer, run, run_in
@@ -531,17 +531,6 @@ def _need(entry: Mapping[str, Any]) -> NeedContext:
         community_name=entry.get("community_name"),
         assigned_to=entry.get("assigned_to"),
     )
-
-
-def to_date(value: Any) -> date | None:
-    """A date from the driver (``neo4j.time.Date``) or ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    native = value.to_native()
-    assert isinstance(native, date)
-    return native
 
 
 _ZH_STEPS = ("", "一", "两", "三", "四", "五", "六", "七")

@@ -223,6 +223,11 @@ def load_command(
     if replace:
         deleted = sum(report.deleted_nodes.values())
         console.print(f"replaced: {deleted:,} nodes and {report.deleted_posts:,} posts removed")
+    if report.ended_posts:
+        console.print(
+            f"ended: {report.ended_posts:,} posts posts.csv no longer lists are held until "
+            "today (离任); --replace would delete them"
+        )
     if report.finished:
         console.print(
             f"the graph is whole again: this load finished the interrupted {report.finished}"

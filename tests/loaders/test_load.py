@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from graph.introspect import (
 from graph.schema import Label, RelType
 from loaders.export import export_workbook
 from loaders.load import load_workbook
+from queries.changes import node_history
 from queries.export import export_rows
 from tests.loaders.workbooks import (
     SMALL,
@@ -164,6 +166,87 @@ def test_replace_makes_the_graph_equal_to_the_workbook(empty_graph: Graph, tmp_p
     grid_heads = check_rels(empty_graph, Label.PERSON, RelType.HOLDS, Label.GRID, ["post"])
     assert ("P09", "G03", "grid_head") not in grid_heads
     assert ("P09", "G01", "grid_head") in grid_heads
+
+
+def _post(graph: Graph, person: str, post: str, target: str) -> dict[str, object] | None:
+    rows = graph.query(
+        "MATCH (:Person {id: $person})-[r:HOLDS {post: $post}]->({id: $target}) "
+        "RETURN r.since AS since, r.until AS until",
+        {"person": person, "post": post, "target": target},
+    )
+    if not rows:
+        return None
+    return {key: value.to_native() if value is not None else None for key, value in rows[0].items()}
+
+
+def test_a_load_that_drops_a_post_ends_it_on_the_load_day(
+    empty_graph: Graph, tmp_path: Path
+) -> None:
+    load_workbook(empty_graph, SMALL)
+    workbook = copy_small(tmp_path)
+    delete_rows(
+        workbook, "posts.csv", lambda row: (row["person_id"], row["target_id"]) != ("P09", "G03")
+    )
+    day = date(2026, 11, 30)
+
+    report = load_workbook(empty_graph, workbook, day=day)
+
+    assert report.ended_posts == 1 and report.deleted_posts == 0
+    assert _post(empty_graph, "P09", "grid_head", "G03") == {
+        "since": date(2022, 5, 1),
+        "until": day,
+    }
+    assert _post(empty_graph, "P09", "grid_head", "G01") == {
+        "since": date(2022, 5, 1),
+        "until": None,
+    }
+    (change,) = [
+        entry
+        for entry in node_history(empty_graph, "G03").entries
+        if entry.changeset == report.changeset
+    ]
+    assert change.op == "update" and change.key == "grid_head"
+    assert change.before is not None and change.after is not None
+    assert ("until" in change.before, change.after["until"]) == (False, "2026-11-30")
+    again = load_workbook(empty_graph, workbook, day=date(2026, 12, 1))
+    assert (again.ended_posts, again.changeset) == (0, None)
+
+
+def test_a_dropped_post_that_was_to_begin_later_is_deleted_and_others_are_left(
+    empty_graph: Graph, tmp_path: Path
+) -> None:
+    load_workbook(empty_graph, SMALL)
+    workbook = copy_small(tmp_path)
+    set_cell(workbook, "posts.csv", 2, "since", "2027-01-01")
+    load_workbook(empty_graph, workbook, day=date(2026, 11, 30))
+    delete_rows(workbook, "posts.csv", lambda row: row["person_id"] != "P01")
+    # A partial workbook of one person's posts speaks of that person and of
+    # the places and organizations it names, not of the rest of the county.
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / "posts.csv").write_text(
+        "person_id,post,target_id,since\nP09,grid_head,G01,2022-05-01\n", encoding="utf-8"
+    )
+
+    report = load_workbook(empty_graph, workbook, day=date(2026, 11, 30))
+    assert (report.ended_posts, report.deleted_posts) == (0, 1)
+    assert _post(empty_graph, "P01", "secretary", "PX01") is None
+
+    partial_report = load_workbook(empty_graph, partial, day=date(2026, 11, 30))
+    assert partial_report.ended_posts == 3
+    assert {
+        (person, post, target)
+        for person, post, target in [
+            ("P09", "grid_worker", "G01"),
+            ("P09", "grid_head", "G02"),
+            ("P09", "grid_head", "G03"),
+        ]
+        if (_post(empty_graph, person, post, target) or {}).get("until") == date(2026, 11, 30)
+    } == {("P09", "grid_worker", "G01"), ("P09", "grid_head", "G02"), ("P09", "grid_head", "G03")}
+    assert _post(empty_graph, "P10", "grid_worker", "G02") == {
+        "since": date(2022, 5, 1),
+        "until": None,
+    }
 
 
 def test_a_partial_workbook_merges_into_the_graph(empty_graph: Graph, tmp_path: Path) -> None:

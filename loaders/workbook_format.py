@@ -78,12 +78,14 @@ class WorkbookFile:
         zh: the Chinese name, also accepted as a file or sheet name.
         help_en: what one row of the file describes.
         columns: the columns in canonical order.
+        note: what the reference says of the file below its columns (Markdown).
     """
 
     name: str
     zh: str
     help_en: str
     columns: tuple[Column, ...]
+    note: str = ""
 
     @property
     def sheet(self) -> str:
@@ -391,6 +393,15 @@ POSTS = WorkbookFile(
             aliases=("任期截止", "截止日期"),
         ),
     ),
+    note="""A later load whose `posts.csv` no longer lists a post held now **ends** it:
+its `until` becomes the load's day (离任), so that the graph remembers who held
+it and `--as-of` an earlier day still finds it; a post that was to begin after
+that day is deleted. The posts considered are those of the persons, and at the
+places and organizations, the workbook defines or names in `posts.csv`: a
+street's own `posts.csv` ends nothing elsewhere, and a workbook without
+`posts.csv` ends nothing. `load --replace` deletes such posts instead (the
+workbook is the whole truth). The load's report says how many it ended
+(`ended_posts`).""",
 )
 
 FACILITIES = WorkbookFile(
@@ -781,6 +792,8 @@ def reference_markdown() -> str:
             aliases = ", ".join(column.aliases)
             lines.append(f"| `{column.name}` | {column.zh} | {aliases} | {column.help_en} |")
         lines.append("")
+        if spec.note:
+            lines += [*spec.note.split("\n"), ""]
     lines += ["## Allowed values", ""]
     lines += ["| enumeration | used in | value | 中文 | also accepted |", "|---|---|---|---|---|"]
     for enumeration, enum_type in ENUMERATIONS.items():

@@ -171,6 +171,19 @@ class Graph:
         budget = self.budget
         return self._read(text, params, retry_delays(budget.retry_seconds, budget.first_retry))
 
+    def collected(self, text: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
+        """Run one reading query whose single row holds every result as a
+        list of maps in its ``rows`` column (it ends ``RETURN collect({…})
+        AS rows``), and return that list.
+
+        The driver reads each row of a result as a message of its own, at
+        some 40 µs a row; one row holding a list of 200,000 maps arrives
+        some forty times faster. For the reads that fetch a whole label or
+        a load's worth of rows.
+        """
+        found = self.query(text, parameters)
+        return list(found[0]["rows"]) if found else []
+
     def _read(
         self, text: str, params: dict[str, Any], delays: Iterator[float | None]
     ) -> list[Record]:

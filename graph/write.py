@@ -50,7 +50,7 @@ from graph.changes import (
     record_in,
 )
 from graph.connection import Graph, to_date
-from graph.schema import FAMILY, Label, RelType, quote_identifier
+from graph.schema import FAMILY, PRIMARY_LABELS, Label, RelType, quote_identifier
 
 Row = Mapping[str, Any]
 T = TypeVar("T")
@@ -393,10 +393,10 @@ def current_relationships(
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """Each owner's ``spec.type`` relationships: owner id → other id → the
     relationship's properties."""
-    rows = graph.query(
+    rows = graph.collected(
         f"UNWIND $ids AS id MATCH (owner:{quote_identifier(spec.owner)} {{id: id}}) "
-        f"MATCH {spec.pattern()} RETURN owner.id AS owner, other.id AS other, "
-        "properties(r) AS properties",
+        f"MATCH {spec.pattern()} "
+        "RETURN collect({owner: owner.id, other: other.id, properties: properties(r)}) AS rows",
         {"ids": list(owner_ids)},
     )
     found: dict[str, dict[str, dict[str, Any]]] = {}
@@ -583,15 +583,20 @@ def _term(post: Mapping[str, Any]) -> dict[str, Any]:
     return {"since": post.get("since"), "until": post.get("until")}
 
 
+_POST_ROWS = (
+    "RETURN collect({person: p.id, post: r.post, target: t.id, properties: properties(r)}) AS rows"
+)
+"""The end of a query for posts ``(p)-[r:HOLDS]->(t)``: one row of them all."""
+
+
 def current_posts(
     graph: Graph, person_ids: Sequence[str]
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
     """The posts these persons hold: ``(person id, post, target id)`` → the
     post's properties."""
-    rows = graph.query(
+    rows = graph.collected(
         f"UNWIND $ids AS id MATCH (p:{quote_identifier(Label.PERSON)} {{id: id}})"
-        f"-[r:{quote_identifier(RelType.HOLDS)}]->(t) "
-        "RETURN p.id AS person, r.post AS post, t.id AS target, properties(r) AS properties",
+        f"-[r:{quote_identifier(RelType.HOLDS)}]->(t) {_POST_ROWS}",
         {"ids": list(person_ids)},
     )
     return {(row["person"], row["post"], row["target"]): row["properties"] for row in rows}
@@ -609,9 +614,9 @@ def _post_parameters(row: Row) -> Row:
 
 def current_properties(graph: Graph, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The properties of the nodes of ``label`` with these ids (those in the graph)."""
-    rows = graph.query(
+    rows = graph.collected(
         f"UNWIND $ids AS id MATCH (n:{quote_identifier(label)} {{id: id}}) "
-        "RETURN id, properties(n) AS properties",
+        "RETURN collect({id: id, properties: properties(n)}) AS rows",
         {"ids": list(ids)},
     )
     return {row["id"]: row["properties"] for row in rows}
@@ -634,7 +639,9 @@ def updated_nodes(label: Label) -> Record:
 
 def all_node_ids(graph: Graph, label: Label) -> set[str]:
     """The ids of every node of ``label``."""
-    rows = graph.query(f"MATCH (n:{quote_identifier(label)}) RETURN n.id AS id")
+    rows = graph.collected(
+        f"MATCH (n:{quote_identifier(label)}) RETURN collect({{id: n.id}}) AS rows"
+    )
     return {row["id"] for row in rows}
 
 
@@ -691,9 +698,9 @@ def delete_nodes(
 
 def all_posts(graph: Graph) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Every post: ``(person id, post, target id)`` → its properties."""
-    rows = graph.query(
+    rows = graph.collected(
         f"MATCH (p:{quote_identifier(Label.PERSON)})-[r:{quote_identifier(RelType.HOLDS)}]->"
-        "(t) RETURN p.id AS person, r.post AS post, t.id AS target, properties(r) AS properties"
+        f"(t) {_POST_ROWS}"
     )
     return {(row["person"], row["post"], row["target"]): row["properties"] for row in rows}
 
@@ -763,21 +770,41 @@ def end_posts(
     return len(ended), len(never)
 
 
-def known_node_rows(graph: Graph) -> list[dict[str, Any]]:
-    """Every node with an id: its labels, level and one-step-up parent.
+_PARENT = f"{quote_identifier(RelType.PART_OF)}|{quote_identifier(RelType.BROADER)}|" + (
+    quote_identifier(RelType.REPORTS_TO)
+)
+"""The relationships that lead one step up a node's own hierarchy."""
+
+_KNOWN_ROWS = (
+    f"OPTIONAL MATCH (n)-[:{_PARENT}]->(parent) "
+    "WITH n, head(collect(parent.id)) AS parent_id "
+    "RETURN collect({id: n.id, labels: labels(n), level: n.level, parent_id: parent_id}) AS rows"
+)
+
+_ID_LABELS = sorted({FAMILY.get(label, label) for label in PRIMARY_LABELS})
+"""One label of every node with an id, each with a uniqueness constraint on
+``id``: the families (``Place``, ``Organization``) and the labels outside them."""
+
+
+def known_node_rows(graph: Graph, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The nodes with an id — every one, or those with these ``ids`` and
+    every node above them — each with its labels, level and one-step-up
+    parent.
 
     The parent is the ``PART_OF`` place of a place, the ``BROADER`` category of
     a category, the ``REPORTS_TO`` organization of a party organization; the
-    validator checks a partial workbook's references against these.
+    validator checks a partial workbook's references against these, and
+    walks up from a node to its community.
     """
-    part_of = quote_identifier(RelType.PART_OF)
-    broader = quote_identifier(RelType.BROADER)
-    reports_to = quote_identifier(RelType.REPORTS_TO)
-    return graph.query(
-        "MATCH (n) WHERE n.id IS NOT NULL "
-        f"OPTIONAL MATCH (n)-[:{part_of}|{broader}|{reports_to}]->(parent) "
-        "WITH n, head(collect(parent.id)) AS parent_id "
-        "RETURN n.id AS id, labels(n) AS labels, n.level AS level, parent_id"
+    if ids is None:
+        return graph.collected(f"MATCH (n) WHERE n.id IS NOT NULL {_KNOWN_ROWS}")
+    found = " UNION ".join(
+        f"WITH id MATCH (n:{quote_identifier(label)} {{id: id}}) RETURN n" for label in _ID_LABELS
+    )
+    return graph.collected(
+        f"UNWIND $ids AS id CALL {{ {found} }} "
+        f"MATCH (n)-[:{_PARENT}*0..]->(above) WITH DISTINCT above AS n {_KNOWN_ROWS}",
+        {"ids": sorted(set(ids))},
     )
 
 

@@ -24,7 +24,7 @@ a graph that holds neither the old data nor the new.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -71,7 +71,7 @@ from graph.write import (
 )
 from loaders.records import KnownNode, ValidatedWorkbook
 from loaders.rows import OwnerRows, labels_by_id, node_rows, post_rows, relationship_rows
-from loaders.validate import load_and_validate, validate
+from loaders.validate import check, load_and_validate, parse, validate
 from loaders.workbook import read_workbook
 from loaders.workbook_format import POSTS
 
@@ -150,11 +150,12 @@ def default_taxonomy() -> ValidatedWorkbook:
         return load_and_validate(Path(path))
 
 
-def known_from_graph(graph: Graph) -> dict[str, KnownNode]:
-    """Every node in the graph, as the validator needs to know it."""
+def known_from_graph(graph: Graph, ids: Iterable[str] | None = None) -> dict[str, KnownNode]:
+    """The graph's nodes as the validator needs to know them: every one, or
+    those with these ``ids`` and every node above them."""
     return {
         row["id"]: KnownNode.from_graph(row["labels"], row["level"], row["parent_id"])
-        for row in known_node_rows(graph)
+        for row in known_node_rows(graph, ids)
     }
 
 
@@ -166,6 +167,112 @@ def known_nodes(graph: Graph | None, *, replace: bool = False) -> dict[str, Know
         known.update(known_from_graph(graph))
     known.update(default_taxonomy().known_nodes())
     return known
+
+
+class _Asked(Mapping[str, KnownNode]):
+    """Known nodes that remember every id the validator looked up."""
+
+    def __init__(self, known: Mapping[str, KnownNode]) -> None:
+        self.known = known
+        self.asked: set[str] = set()
+
+    def __getitem__(self, node_id: str) -> KnownNode:
+        self.asked.add(node_id)
+        return self.known[node_id]
+
+    def __contains__(self, node_id: object) -> bool:
+        if isinstance(node_id, str):
+            self.asked.add(node_id)
+        return node_id in self.known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.known)
+
+    def __len__(self) -> int:
+        return len(self.known)
+
+
+WHOLE_GRAPH_SHARE = 0.25
+"""When a workbook's validation asks about more ids than this share of the
+graph's nodes, the graph is read whole rather than id by id."""
+
+
+def validate_against_graph(
+    graph: Graph | None, path: Path | str, *, replace: bool = False
+) -> tuple[ValidatedWorkbook, dict[str, KnownNode]]:
+    """Read a workbook and validate it against the graph (and the default
+    taxonomy); a ``replace`` load's references are checked against the
+    workbook and the taxonomy alone.
+
+    The graph is asked only about the ids the workbook names and the nodes
+    above them, not read whole, so that this month's ``needs.csv`` costs the
+    same in a city as in a county: the validator runs once with what is
+    known so far, recording every id it looks up, and again once those are
+    fetched, until it asks about nothing new (twice, unless a node found
+    leads it to further ones); the rows are parsed once. A workbook naming
+    a large share of the graph (:data:`WHOLE_GRAPH_SHARE`) has the graph
+    read whole instead.
+
+    Returns:
+        The workbook, and what the graph holds of the ids the load needs:
+        its own ids, those it refers to and the nodes above them, and the
+        default taxonomy's.
+
+    Raises:
+        ValidationError: with every problem found.
+    """
+    raw = read_workbook(path)
+    if raw.problems and not raw.files:
+        raise ValidationError(raw.problems)
+    taxonomy = default_taxonomy().known_nodes()
+    parsed = parse(raw)
+    if graph is None:
+        return check(parsed, taxonomy), {}
+    fetch = _Fetcher(graph)
+    fetch(taxonomy.keys())
+    if replace:
+        workbook = check(parsed, taxonomy)
+        fetch(node_id for _, _, node_id, _ in workbook.nodes_by_row())
+        return workbook, fetch.found
+    while True:
+        asked = _Asked({**fetch.found, **taxonomy})
+        try:
+            workbook = check(parsed, asked)
+        except ValidationError:
+            if not fetch(asked.asked):
+                raise
+        else:
+            if not fetch(asked.asked):
+                return workbook, fetch.found
+
+
+class _Fetcher:
+    """What the graph holds of the ids asked so far, fetched id by id or,
+    once a call asks about a large share of the graph, whole."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        # Every node, the system's own included: the count store answers
+        # at once, where leaving them out would scan the graph.
+        self.size = int(graph.query("MATCH (n) RETURN count(n) AS count")[0]["count"])
+        self.found: dict[str, KnownNode] = {}
+        self.tried: set[str] = set()
+        self.whole = False
+
+    def __call__(self, ids: Iterable[str]) -> bool:
+        """Fetch these ids and the nodes above them; whether any was new."""
+        if self.whole:
+            return False
+        new = set(ids) - self.tried
+        if not new:
+            return False
+        if len(new) > WHOLE_GRAPH_SHARE * self.size:
+            self.found = known_from_graph(self.graph)
+            self.whole = True
+        else:
+            self.found.update(known_from_graph(self.graph, new))
+            self.tried |= new | self.found.keys()
+        return True
 
 
 def validate_path(path: Path | str, known: Mapping[str, KnownNode]) -> ValidatedWorkbook:
@@ -251,11 +358,10 @@ def load_workbook(
         LoadInProgressError: another load is writing (:mod:`graph.loadmark`).
     """
     ensure_schema(graph)
-    in_graph = known_from_graph(graph)
     # A graph about to be replaced is no place for references to point to;
     # its nodes are still updated in place rather than created again.
+    workbook, in_graph = validate_against_graph(graph, path, replace=replace)
     known = known_nodes(None) | ({} if replace else in_graph)
-    workbook = validate_path(path, known)
     digest = workbook_digest(path)
     finished = check_interrupted(read_mark(graph), digest, replace)
     report = LoadReport(

@@ -137,11 +137,75 @@ def validate(raw: RawWorkbook, known: Mapping[str, KnownNode] | None = None) -> 
         ValidationError: with every problem found, sorted by file (in the
             order of :data:`loaders.workbook_format.FILES`), row and column.
     """
-    validator = _Validator(raw, known)
-    workbook = validator.run()
+    return check(parse(raw), known)
+
+
+@dataclass(frozen=True)
+class ParsedWorkbook:
+    """A workbook's rows parsed one by one, before the checks across rows
+    and files: what :func:`check` runs on, as often as needed.
+
+    Attributes:
+        raw: the workbook as read.
+        workbook: its typed rows (those that parsed).
+        problems: the reader's problems of form and the rows' own.
+    """
+
+    raw: RawWorkbook
+    workbook: ValidatedWorkbook
+    problems: tuple[Problem, ...]
+
+
+def parse(raw: RawWorkbook) -> ParsedWorkbook:
+    """Parse every row of a raw workbook on its own (cells, types, values)."""
+    problems: list[Problem] = list(raw.problems)
+
+    def rows(spec: WorkbookFile, parse_row: Callable[[Cells], RowT | None]) -> list[RowT]:
+        raw_file = raw.files.get(spec.name)
+        if raw_file is None:
+            return []
+        source, header = raw_file.source, frozenset(raw_file.columns)
+        parsed = (parse_row(Cells(source, header, raw_row, problems)) for raw_row in raw_file.rows)
+        return [row for row in parsed if row is not None]
+
+    workbook = ValidatedWorkbook(
+        places=rows(PLACES, parse_place),
+        party_orgs=rows(PARTY_ORGS, parse_party_org),
+        organizations=rows(ORGANIZATIONS, parse_organization),
+        people=rows(PEOPLE, parse_person),
+        posts=rows(POSTS, parse_post),
+        facilities=rows(FACILITIES, parse_facility),
+        categories=rows(CATEGORIES, parse_category),
+        services=rows(SERVICES, parse_service),
+        projects=rows(PROJECTS, parse_project),
+        needs=rows(NEEDS, parse_need),
+        files=frozenset(raw.files),
+        warnings=list(raw.warnings),
+    )
+    return ParsedWorkbook(raw, workbook, tuple(problems))
+
+
+def check(
+    parsed: ParsedWorkbook, known: Mapping[str, KnownNode] | None = None
+) -> ValidatedWorkbook:
+    """Check a parsed workbook as a whole: ids, references, hierarchies.
+
+    Args:
+        parsed: the rows (:func:`parse`); they are not changed, so one
+            parse may be checked against several ``known``.
+        known: as for :func:`validate`.
+
+    Returns:
+        The typed, normalized rows.
+
+    Raises:
+        ValidationError: with every problem found, the rows' own included.
+    """
+    validator = _Validator(parsed, known)
+    validator.run()
     if validator.problems:
         raise ValidationError(sort_problems(validator.problems))
-    return workbook
+    return parsed.workbook
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -195,29 +259,17 @@ class _Origin:
 class _Validator:
     """One validation run: the problems found and the nodes the workbook defines."""
 
-    def __init__(self, raw: RawWorkbook, known: Mapping[str, KnownNode] | None) -> None:
-        self.raw = raw
-        self.problems: list[Problem] = list(raw.problems)
+    def __init__(self, parsed: ParsedWorkbook, known: Mapping[str, KnownNode] | None) -> None:
+        self.raw = parsed.raw
+        self.workbook = parsed.workbook
+        self.problems: list[Problem] = list(parsed.problems)
         self.known: Mapping[str, KnownNode] = known if known is not None else {}
         self.graph_given = known is not None
         self.nodes: dict[str, KnownNode] = {}
         self.origins: dict[str, _Origin] = {}
 
-    def run(self) -> ValidatedWorkbook:
-        workbook = ValidatedWorkbook(
-            places=self.parse(PLACES, parse_place),
-            party_orgs=self.parse(PARTY_ORGS, parse_party_org),
-            organizations=self.parse(ORGANIZATIONS, parse_organization),
-            people=self.parse(PEOPLE, parse_person),
-            posts=self.parse(POSTS, parse_post),
-            facilities=self.parse(FACILITIES, parse_facility),
-            categories=self.parse(CATEGORIES, parse_category),
-            services=self.parse(SERVICES, parse_service),
-            projects=self.parse(PROJECTS, parse_project),
-            needs=self.parse(NEEDS, parse_need),
-            files=frozenset(self.raw.files),
-            warnings=list(self.raw.warnings),
-        )
+    def run(self) -> None:
+        workbook = self.workbook
         self.register_nodes(workbook)
         self.check_places(workbook.places)
         self.check_party_orgs(workbook.party_orgs)
@@ -232,17 +284,6 @@ class _Validator:
         self.check_cycles(PLACES, Label.PLACE, "PART_OF", workbook.places)
         self.check_cycles(PARTY_ORGS, Label.PARTY_ORG, "REPORTS_TO", workbook.party_orgs)
         self.check_cycles(CATEGORIES, Label.CATEGORY, "BROADER", workbook.categories)
-        return workbook
-
-    def parse(self, spec: WorkbookFile, parse_row: Callable[[Cells], RowT | None]) -> list[RowT]:
-        raw_file = self.raw.files.get(spec.name)
-        if raw_file is None:
-            return []
-        source, header = raw_file.source, frozenset(raw_file.columns)
-        parsed = (
-            parse_row(Cells(source, header, raw_row, self.problems)) for raw_row in raw_file.rows
-        )
-        return [row for row in parsed if row is not None]
 
     def source(self, spec: WorkbookFile) -> str:
         raw_file = self.raw.files.get(spec.name)

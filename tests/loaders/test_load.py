@@ -25,7 +25,7 @@ from graph.introspect import (
 )
 from graph.schema import Label, RelType
 from loaders.export import export_workbook
-from loaders.load import load_workbook
+from loaders.load import known_nodes, load_workbook, validate_against_graph
 from queries.changes import node_history
 from queries.export import export_rows
 from tests.loaders.workbooks import (
@@ -33,6 +33,7 @@ from tests.loaders.workbooks import (
     add_row,
     copy_small,
     delete_rows,
+    problems_of,
     read_table,
     set_cell,
 )
@@ -247,6 +248,39 @@ def test_a_dropped_post_that_was_to_begin_later_is_deleted_and_others_are_left(
         "since": date(2022, 5, 1),
         "until": None,
     }
+
+
+def test_a_partial_workbook_is_checked_against_the_nodes_it_names_and_those_above_them(
+    empty_graph: Graph, tmp_path: Path
+) -> None:
+    """The graph is asked only about the ids the workbook names (and what lies
+    above them); the problems are those a check against the whole graph
+    finds, a cycle running through the graph's own hierarchy included."""
+    load_workbook(empty_graph, SMALL)
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / "places.csv").write_text(
+        "id,name,kind,parent_id\nX01,汶上县,county,A01\nB09,新楼,building,A03\n",
+        encoding="utf-8",
+    )
+    (partial / "needs.csv").write_text(
+        "id,title,kind,category,place_id,urgency,raised_on,status,assigned_to\n"
+        "N90,楼道灯坏了,complaint,cat_repair_elevator,B09,2,2026-11-02,open,\n"
+        "N91,助餐,micro_wish,cat_elderly_meal,SV01,2,2026-11-02,open,\n"
+        "N92,助餐,micro_wish,cat_elderly_meal,U99,2,2026-11-02,open,\n"
+        "N93,助餐,micro_wish,cat_no_such,C01,2,2026-11-02,assigned,O02\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ValidationError) as targeted:
+        validate_against_graph(empty_graph, partial)
+    whole = [str(problem) for problem in problems_of(partial, known_nodes(empty_graph))]
+
+    assert [str(problem) for problem in targeted.value.problems] == whole
+    assert "places.csv:2:parent_id: PART_OF cycle: X01 → A01 → C01 → S01 → X01" in whole
+    assert any(problem.startswith("needs.csv:4:place_id: 'U99'") for problem in whole)
+    assert len(whole) >= 4
+    assert count_nodes(empty_graph, Label.NEED) == len(read_table(SMALL, "needs.csv")) - 1
 
 
 def test_a_partial_workbook_merges_into_the_graph(empty_graph: Graph, tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ RUN := $(BIN)/python -m
 CLI := $(RUN) api.cli
 STAMP := $(VENV)/.installed
 COUNTIES ?= 11
+# Some parts of the benchmark only, e.g. ONLY=queries,history (all by default).
+ONLY ?=
 
 .PHONY: install demo test test-fast lint format neo4j neo4j-stop bench clean browser
 
@@ -52,7 +54,7 @@ neo4j-stop: $(STAMP)
 	$(CLI) neo4j stop
 
 bench: install
-	$(RUN) bench --counties $(COUNTIES)
+	$(RUN) bench --counties $(COUNTIES) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -20,12 +22,43 @@ from bench.mixed import bench_mixed
 from bench.queries import bench_queries
 from bench.report import Metric, print_table, write_results
 from bench.views import bench_views
-from graph.connection import connect
+from graph.connection import Graph, connect
 from graph.server.local import LocalNeo4j
 from graph.settings import Settings, get_settings
+from loaders.load import load_workbook
 from loaders.scenario import REFERENCE_DATE, write_scenario
 
 HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every part is given: the connection, the local Neo4j, the
+    workbook of the city, the work folder and the settings."""
+
+    graph: Graph
+    local: LocalNeo4j
+    workbook: Path
+    work: Path
+    home: Path
+    settings: Settings
+
+
+Part = Callable[[Context], list[Metric]]
+
+PARTS: dict[str, tuple[str, Part]] = {
+    "load": ("part 1: loading", lambda c: bench_load(c.graph, c.local, c.workbook, c.work)),
+    "queries": ("part 2: the questions", lambda c: bench_queries(c.graph)),
+    "api": ("part 3: the API", lambda c: bench_api(c.graph, c.home)),
+    "views": (
+        "part 3: the views in headless Chromium",
+        lambda c: bench_views(c.graph, c.work, settings=c.settings, as_of=REFERENCE_DATE),
+    ),
+    "history": ("part 4: the graph's memory", lambda c: bench_history(c.graph, c.workbook, c.work)),
+    # Last: its writes change the graph the other parts measure.
+    "mixed": ("part 3: the API under mixed load", lambda c: bench_mixed(c.graph, c.home)),
+}
+"""The parts, in the order they run: each returns its figures."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,8 +67,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--counties", type=int, default=11)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=HERE / "work")
-    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where the figures go: bench/results.json for a whole run, "
+        "WORK/results-partial.json for --only",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"comma-separated parts to run ({', '.join(PARTS)}); all by default. "
+        "Without load, the city is loaded once, untimed.",
+    )
     args = parser.parse_args(argv)
+    only = [part.strip() for part in args.only.split(",") if part.strip()]
+    unknown = sorted(set(only) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    chosen = only or list(PARTS)
 
     work: Path = args.work
     home = work / "home"
@@ -58,25 +108,20 @@ def main(argv: list[str] | None = None) -> int:
     graph = connect(Settings(neo4j_uri=status.uri, neo4j_password=SecretStr(local.password())))
     metrics: list[Metric] = []
     try:
-        print("part 1: loading ...", flush=True)
-        metrics += bench_load(graph, local, workbook, work)
-        print("part 2: the questions ...", flush=True)
-        metrics += bench_queries(graph)
-        print("part 3: the API ...", flush=True)
-        metrics += bench_api(graph, home)
-        print("part 3: the views in headless Chromium ...", flush=True)
-        metrics += bench_views(graph, work, settings=settings, as_of=REFERENCE_DATE)
-        print("part 4: the graph's memory ...", flush=True)
-        metrics += bench_history(graph, workbook, work)
-        # Last: its writes change the graph the other parts measure.
-        print("part 3: the API under mixed load ...", flush=True)
-        metrics += bench_mixed(graph, home)
+        if "load" not in chosen:
+            print("loading the city (untimed) ...", flush=True)
+            load_workbook(graph, workbook)
+        for part in chosen:
+            title, measure = PARTS[part]
+            print(f"{title} ...", flush=True)
+            metrics += measure(Context(graph, local, workbook, work, home, settings))
     finally:
         graph.close()
         local.stop()
     print_table(metrics, args.counties)
-    write_results(args.out, metrics, args.counties)
-    print(f"results written to {args.out}")
+    out: Path = args.out or (work / "results-partial.json" if only else HERE / "results.json")
+    write_results(out, metrics, args.counties)
+    print(f"results written to {out}")
     return 0
 
 

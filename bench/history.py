@@ -8,7 +8,9 @@
   as a partial workbook (validation against the graph included), beside the
   same file loaded again once it changes nothing;
 * one node's history, for needs the reload changed and people the first load
-  created: p50 and p99 over :data:`HISTORY_SAMPLE` nodes.
+  created: p50 and p99 over :data:`HISTORY_SAMPLE` nodes;
+* an audit saved as a run and compared with the audit now (the comparison
+  given the audit it compares, as the audit page does), beside the audit.
 
 It leaves the whole city loaded, as the first part does, with the month's
 changes in it.
@@ -28,6 +30,8 @@ from graph.changes import Actor, ChangeContext
 from graph.connection import Graph
 from graph.introspect import delete_everything
 from loaders.load import default_taxonomy, known_nodes, load_workbook, validate_path, write_workbook
+from queries.audit import run_audit
+from queries.audit_runs import compare, save_run
 from queries.changes import node_history
 
 TIMED_LOADS = 3
@@ -113,6 +117,18 @@ def bench_history(graph: Graph, workbook_path: Path, work: Path) -> list[Metric]
         timings.append((time.perf_counter() - started) * 1000)
     p50 = statistics.median(timings)
     print(f"  history: p50 {p50:.2f} ms", flush=True)
+
+    run_audit(graph)
+    started = time.perf_counter()
+    audit = run_audit(graph)
+    audit_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    save_run(graph, audit)
+    save_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    compared = compare(graph, report=audit)
+    compare_seconds = time.perf_counter() - started
+    print(f"  audit run: saved in {save_seconds:.2f} s, compared in {compare_seconds:.2f} s")
     return [
         Metric(
             "load_with_history_ratio",
@@ -147,6 +163,17 @@ def bench_history(graph: Graph, workbook_path: Path, work: Path) -> list[Metric]
             note=(
                 f"{len(sample)} nodes (needs the month changed, people the load created), "
                 f"one call each after 30 warm-up calls; p99 {percentile(timings, 0.99):.1f} ms"
+            ),
+        ),
+        Metric(
+            "audit_save_compare_s",
+            save_seconds + compare_seconds,
+            "s",
+            baseline=audit_seconds,
+            note=(
+                f"{audit.total:,} findings saved as a run in {save_seconds:.2f} s and "
+                f"compared with the audit now in {compare_seconds:.2f} s "
+                f"({len(compared.persisting):,} persisting); baseline: the audit itself, warm"
             ),
         ),
     ]

@@ -421,12 +421,19 @@ class ScorecardRowPublic(BaseModel):
     communities: int = Field(description="how many communities it sums")
     measures: dict[str, RatioPublic] = Field(description="each measure's ratio, by its key")
     findings: Counts = Field(description="audit findings per rule id, zeros included")
+    change: ChangeCounts | None = Field(
+        description="its findings new, closed and persisting since `since_run` (null: no saved run)"
+    )
 
 
 class ScorecardBase(BaseModel):
     """The scorecard's columns, and its streets and counties."""
 
     as_of: date
+    since_run: AuditRunPublic | None = Field(
+        description="the last saved audit run comparable within the scorecard's scope, "
+        "which each row's change counts from (null: none saved)"
+    )
     measures: list[MeasurePublic]
     rules: list[ScorecardRulePublic]
     streets: list[ScorecardRowPublic]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from api.loadwatch import LoadWatch
-from api.models import RatioPublic
+from api.models import ChangeCounts, RatioPublic
 from api.security import csp_nonce
 from api.session import CSRF_FIELD, Sessions
 from api.tokens import ROLE_ZH, ApiToken
@@ -38,6 +38,11 @@ def url(path: str, **params: Any) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
+def _path_part(value: str) -> str:
+    """An id as one segment of a URL's path."""
+    return quote(str(value), safe="")
+
+
 def _term(value: str | None) -> str:
     """``"楼栋 building"`` for an enumerated value; the value itself otherwise."""
     if not value:
@@ -58,6 +63,11 @@ def _percent(ratio: RatioPublic | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
 
+def _change(change: ChangeCounts | None) -> str:
+    """``"+2 / −5"``: findings new and closed since the last saved run."""
+    return "—" if change is None else f"+{change.new} / −{change.closed}"
+
+
 @cache
 def environment() -> Environment:
     """The pages' templates."""
@@ -67,11 +77,13 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    made.filters["path_part"] = _path_part
     made.globals.update(
         url=url,
         term=_term,
         label_term=_label_term,
         percent=_percent,
+        change=_change,
         severity_zh=SEVERITY_ZH,
         role_zh=ROLE_ZH,
         max_depth=MAX_DEPTH,

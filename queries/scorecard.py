@@ -12,6 +12,10 @@ numerators and denominators and divide the sums: a street's ratio is not the
 average of its communities' ratios. Findings that lie in no community (a
 street-level stationed unit, a person whose posts span communities) are in the
 audit but in no scorecard row.
+
+Beside each row, the change since the last saved audit run comparable with
+it (:mod:`queries.audit_runs`): how many of its findings are new, closed (已整改)
+and persisting since then — the progress a planner reports month by month.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from queries.audit import (
     Rule,
     run_audit,
 )
+from queries.audit_runs import AuditRun, AuditRunNotFoundError, Comparison, compare, scope_of
 from queries.catalog import run
 
 Level = Literal["community", "street", "county"]
@@ -166,6 +171,32 @@ class Ratio:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A row's findings since the last saved run.
+
+    Attributes:
+        new: findings the run did not have.
+        closed: the run's findings that are gone (已整改).
+        persisting: findings in both.
+    """
+
+    new: int = 0
+    closed: int = 0
+    persisting: int = 0
+
+    def __add__(self, other: Change) -> Change:
+        return Change(
+            self.new + other.new,
+            self.closed + other.closed,
+            self.persisting + other.persisting,
+        )
+
+    def to_json(self) -> dict[str, int]:
+        """``{"new", "closed", "persisting"}``."""
+        return {"new": self.new, "closed": self.closed, "persisting": self.persisting}
+
+
+@dataclass(frozen=True)
 class ScorecardRow:
     """One community, street or county of the scorecard.
 
@@ -178,6 +209,7 @@ class ScorecardRow:
         communities: how many communities it sums (1 for a community).
         measures: each :class:`Measure`'s ratio, by key.
         findings: audit findings per rule id (every rule, zeros included).
+        change: its findings since the last saved run (``None``: no run).
     """
 
     level: Level
@@ -188,6 +220,7 @@ class ScorecardRow:
     communities: int = 1
     measures: dict[str, Ratio] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=dict)
+    change: Change | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The row as JSON."""
@@ -200,6 +233,7 @@ class ScorecardRow:
             "communities": self.communities,
             "measures": {key: ratio.to_json() for key, ratio in self.measures.items()},
             "findings": dict(self.findings),
+            "change": None if self.change is None else self.change.to_json(),
         }
 
 
@@ -213,6 +247,8 @@ class Scorecard:
         counties: one row per county, summing its communities.
         rules: the audit rules counted in ``findings``, in id order.
         as_of: the date of the audit behind it.
+        since_run: the saved run each row's ``change`` counts from (``None``:
+            none is saved within the scorecard's scope).
     """
 
     communities: tuple[ScorecardRow, ...]
@@ -220,11 +256,13 @@ class Scorecard:
     counties: tuple[ScorecardRow, ...]
     rules: tuple[Rule, ...]
     as_of: date
+    since_run: AuditRun | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The scorecard as JSON: the column titles, then the three levels."""
         return {
             "as_of": self.as_of.isoformat(),
+            "since_run": None if self.since_run is None else self.since_run.to_json(),
             "measures": [
                 {"key": m.key, "title_zh": m.title_zh, "title_en": m.title_en, "rule": m.rule_id}
                 for m in MEASURES
@@ -278,7 +316,8 @@ def community_scorecard(
 
 def scorecard_from(graph: Graph, report: AuditReport) -> Scorecard:
     """The scorecard of an audit that has already run (with every rule the
-    measures need), over the same communities.
+    measures need), over the same communities, with each row's change since
+    the last saved run comparable within the audit's scope.
 
     Raises:
         ValueError: the report lacks a rule a measure needs.
@@ -296,18 +335,32 @@ def scorecard_from(graph: Graph, report: AuditReport) -> Scorecard:
             "as_of": report.as_of,
         },
     )
-    return build_scorecard(rows, report)
+    try:
+        since: Comparison | None = compare(
+            graph, scope=scope_of(report), as_of=report.as_of, report=report
+        )
+    except AuditRunNotFoundError:
+        since = None
+    return build_scorecard(rows, report, since)
 
 
-def build_scorecard(rows: Iterable[Record], report: AuditReport) -> Scorecard:
+def build_scorecard(
+    rows: Iterable[Record], report: AuditReport, since: Comparison | None = None
+) -> Scorecard:
     """Combine ``scorecard_communities`` rows with an audit's findings (pure).
 
     Args:
         rows: the denominators, one row per community.
         report: the audit.
+        since: the audit compared with the last saved run, if one is.
     """
     rules = tuple(result.rule for result in report.results)
     counts = report.counts_by_community()
+    changes = (
+        {key: Change(**tally) for key, tally in since.by_community().items()}
+        if since is not None
+        else None
+    )
     communities = []
     street_names: dict[str | None, str | None] = {}
     county_names: dict[str | None, str | None] = {}
@@ -330,6 +383,7 @@ def build_scorecard(rows: Iterable[Record], report: AuditReport) -> Scorecard:
                     for m in MEASURES
                 },
                 findings={rule.id: found[rule.id] for rule in rules},
+                change=None if changes is None else changes.get(row["community_id"], Change()),
             )
         )
     return Scorecard(
@@ -338,6 +392,7 @@ def build_scorecard(rows: Iterable[Record], report: AuditReport) -> Scorecard:
         counties=_roll_up(communities, "county", _county_of, county_names),
         rules=rules,
         as_of=report.as_of,
+        since_run=None if since is None else since.from_run,
     )
 
 
@@ -375,10 +430,20 @@ def _roll_up(
                     m.key: sum_ratios(row.measures[m.key] for row in members) for m in MEASURES
                 },
                 findings={rule_id: findings[rule_id] for rule_id in members[0].findings},
+                change=_sum_changes(row.change for row in members),
             )
         )
     rolled.sort(key=lambda row: (row.county_id or "", row.id or ""))
     return tuple(rolled)
+
+
+def _sum_changes(changes: Iterable[Change | None]) -> Change | None:
+    """Members' changes added up; ``None`` when there is no run to count from."""
+    total: Change | None = None
+    for change in changes:
+        if change is not None:
+            total = change if total is None else total + change
+    return total
 
 
 def sum_ratios(ratios: Iterable[Ratio]) -> Ratio:

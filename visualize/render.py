@@ -150,6 +150,8 @@ def vis_data(view: ViewGraph) -> dict[str, Any]:
         }
         if style.dashed:
             item["shapeProperties"] = {"borderDashes": [4, 3]}
+        if node.aggregate:
+            item["aggregate"] = True
         if node.url:
             item["url"] = node.url
         if node.layout_level is not None:
@@ -321,6 +323,7 @@ def _context(
     include_library: bool,
     show_title: bool,
     nonce: str | None = None,
+    node_base: str | None = None,
 ) -> dict[str, Any]:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", dom_id):
         raise ValueError(f"dom_id must be a plain HTML id, not {dom_id!r}")
@@ -342,6 +345,7 @@ def _context(
         "show_title": show_title,
         "font_face": FONT_FACE,
         "nonce": nonce,
+        "node_base_json": script_json(node_base),
     }
 
 
@@ -367,6 +371,7 @@ def render_fragment(
     include_library: bool = False,
     show_title: bool = True,
     nonce: str | None = None,
+    node_base: str | None = None,
 ) -> str:
     """The network part of the page, to embed in a server-rendered page.
 
@@ -383,6 +388,9 @@ def render_fragment(
         show_title: include the title bar.
         nonce: the Content-Security-Policy nonce of the page it goes into,
             put on the fragment's ``<style>`` and ``<script>`` elements.
+        node_base: where the host serves node pages (``/nodes/``): the side
+            panel then links the selected node's page and shows its latest
+            changes, read from ``{node_base}{id}/history``.
 
     Returns:
         The HTML fragment.
@@ -399,6 +407,7 @@ def render_fragment(
             include_library=include_library,
             show_title=show_title,
             nonce=nonce,
+            node_base=node_base,
         )
     )
 

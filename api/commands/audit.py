@@ -144,11 +144,12 @@ def audit_command(
         with _writing("--html", html_path):
             write_html(report, html_path, names)
         say(f"wrote the report to {html_path}")
+    # The scorecard counts its change from the run before this one.
+    card = scorecard_from(graph, report) if scorecard else None
     if save:
         saved = save_run(graph, report)
         say(f"saved audit run {saved.run_id} ({saved.total} findings)")
-    if scorecard:
-        card = scorecard_from(graph, report)
+    if card is not None:
         if json_output:
             print_json(scorecard_document(card).model_dump(mode="json"))
         else:
@@ -239,14 +240,24 @@ def _print_scorecard(card: Scorecard) -> None:
         for measure in MEASURES:
             table.add_column(f"{measure.short_zh}\n{measure.short_en}", justify="right")
         table.add_column("发现\nfindings", justify="right")
+        if card.since_run is not None:
+            table.add_column("较上次 新增/整改\nsince last: new/closed", justify="right")
         for row in rows:
+            change = [] if row.change is None else [f"+{row.change.new} / −{row.change.closed}"]
             table.add_row(
                 _row_label(row),
                 *(_percent(row.measures[measure.key]) for measure in MEASURES),
                 str(sum(row.findings.values())),
+                *change,
             )
         console.print(table)
     console.print(f"as of {card.as_of.isoformat()}; numerators and denominators: --json")
+    if card.since_run is not None:
+        console.print(
+            f"since the last saved run 自上次保存的审计 {card.since_run.run_id} "
+            f"({card.since_run.saved_at.isoformat()}): new findings / closed (已整改)",
+            highlight=False,
+        )
     for measure in MEASURES:
         console.print(
             f"  {measure.short_zh} {measure.short_en}: {measure.title_zh} · {measure.title_en}"

@@ -24,12 +24,12 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api.deps import GraphDep, PageParams, api_change
 from api.errors import ForbiddenError, public_error
-from api.models import AuditFindingPublic
+from api.models import AuditFindingPublic, NodeHistoryPublic
 from api.pages import render_page, url
 from api.routes.common import csv_response
 from api.routes.session import ask_for_token
@@ -44,6 +44,7 @@ from api.tokens import ApiToken, Role
 from graph.errors import CivicGraphError
 from graph.schema import LABEL_EN, LABEL_ZH, Label
 from queries.audit import all_rules
+from queries.masking import mask_phone
 from queries.nodes import MAX_PAGE
 from visualize.render import render_fragment
 from visualize.transforms import DEFAULT_MAX_NODES, MIN_MAX_NODES
@@ -103,8 +104,10 @@ def home(
     graph: GraphDep,
     token: PageToken,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: date | None = None,
 ) -> HTMLResponse:
-    """Home (首页): search, counts, the scorecard and the overviews."""
+    """Home (首页): search, counts, the scorecard and the overviews, as of a
+    day (today when absent)."""
     if token is None:
         return ask_for_token(request)
     try:
@@ -113,8 +116,10 @@ def home(
             if q and q.strip()
             else None
         )
-        counts = stats_service.stats(graph, token)
-        card = audit_service.scorecard_page(graph, token, AuditFilters(), PageParams(0, MAX_PAGE))
+        counts = stats_service.stats(graph, token, as_of)
+        card = audit_service.scorecard_page(
+            graph, token, AuditFilters(as_of=as_of), PageParams(0, MAX_PAGE)
+        )
     except CivicGraphError as error:
         return _error_page(request, error, token, "/")
     known = {label.value: label for label in Label}
@@ -303,6 +308,51 @@ def need_assign_form(
     )
 
 
+# A node
+
+NODE_PAGES = "/nodes/"
+"""Where a node's page is, followed by its id (quoted)."""
+
+
+@router.get("/nodes/{node_id}", response_class=HTMLResponse)
+def node_page(request: Request, graph: GraphDep, token: PageToken, node_id: str) -> HTMLResponse:
+    """A node (节点): its properties, its relationships and its history,
+    within the token's scope and masked as the API masks it."""
+    if token is None:
+        return ask_for_token(request)
+    try:
+        found = nodes.read_node(graph, token, node_id, PageParams(0, MAX_PAGE))
+        history = changes.history(graph, token, node_id)
+    except CivicGraphError as error:
+        return _error_page(request, error, token, "/")
+    # A page shows no phone whole, whoever reads it (the API gives it to
+    # editors and administrators).
+    shown = {
+        key: mask_phone(str(value)) if key == "phone" else value
+        for key, value in sorted(found.properties.items())
+        if key not in ("id", "name") and value is not None
+    }
+    return render_page(
+        request,
+        "pages/node.html",
+        token=token,
+        node=found,
+        properties=shown,
+        history=[item.root for item in history.entries],
+    )
+
+
+@router.get("/nodes/{node_id}/history", response_model=NodeHistoryPublic)
+def node_history_for_page(
+    request: Request, graph: GraphDep, token: PageToken, node_id: str
+) -> NodeHistoryPublic | Response:
+    """A node's history for the explorer's side panel: ``GET
+    /api/nodes/{id}/history``'s answer, for the token the pages keep."""
+    if token is None:
+        return JSONResponse({"error": "unauthorized", "detail": "sign in first"}, status_code=401)
+    return changes.history(graph, token, node_id)
+
+
 # The explorer
 
 
@@ -360,7 +410,13 @@ def explore_page(
     except CivicGraphError as error:
         return _error_page(request, error, token, "/explore")
     fragment = Markup(
-        render_fragment(view, dom_id="civicgraph", show_title=True, nonce=csp_nonce(request.state))
+        render_fragment(
+            view,
+            dom_id="civicgraph",
+            show_title=True,
+            nonce=csp_nonce(request.state),
+            node_base=NODE_PAGES,
+        )
     )
     return render_page(
         request, "pages/explore.html", token=token, state=state, fragment=fragment, view=view

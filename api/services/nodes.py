@@ -18,7 +18,7 @@ from api.tokens import ApiToken
 from graph.async_connection import AsyncGraph
 from graph.connection import Graph
 from graph.schema import Label, RelType
-from queries.catalog import answer_async
+from queries.catalog import answer, answer_async
 from queries.masking import mask_name, mask_properties, mask_record
 from queries.nodes import (
     Neighbour,
@@ -61,6 +61,20 @@ async def node(
             offset=page.offset,
             limit=page.limit,
         ),
+    )
+    return node_public(found, neighbours, hide=masked(token))
+
+
+def read_node(graph: Graph, token: ApiToken, node_id: str, page: PageParams) -> NodePublic:
+    """A node and a page of its relationships, on the synchronous connection
+    (the node page); the same answer as :func:`node`.
+
+    Raises:
+        NotFoundError: no node has the id, or it lies outside the scope.
+    """
+    found, neighbours = answer(
+        graph,
+        node_with_neighbours_steps(node_id, token.scope_id, offset=page.offset, limit=page.limit),
     )
     return node_public(found, neighbours, hide=masked(token))
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from graph.connection import Graph
-from tests.api.conftest import Tokens, auth
+from tests.api.conftest import Tokens, auth, page_cookie
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +51,9 @@ def _pairs(items: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {(item["rule_id"], item["node_id"]) for item in items}
 
 
-def test_save_change_compare(fresh: Graph, client: TestClient, tokens: Tokens) -> None:
+def test_save_change_compare(
+    app: FastAPI, fresh: Graph, client: TestClient, tokens: Tokens
+) -> None:
     # As of the small workbook's own day: no term is due yet (G20), so the
     # two changes below are the only ones between the runs.
     fresh.query("MATCH (run:AuditRun) DELETE run", write=True)
@@ -79,6 +82,17 @@ def test_save_change_compare(fresh: Graph, client: TestClient, tokens: Tokens) -
         f"/api/audit/compare?from={run['run_id']}&as_of={DAY}", headers=auth(tokens.admin)
     ).json()
     assert same == found
+    # The scorecard counts each community's change from the same run.
+    card = client.get(f"/api/scorecard?as_of={DAY}", headers=auth(tokens.viewer)).json()
+    assert card["since_run"]["run_id"] == run["run_id"]
+    rows = {row["id"]: row["change"] for row in card["items"]}
+    assert rows["C01"] == {**found["by_community"]["C01"], "new": 1, "closed": 1}
+    assert rows["C02"] == {"new": 0, "closed": 0, "persisting": rows["C02"]["persisting"]}
+    assert card["streets"][0]["change"]["new"] == 1
+    page = TestClient(app, follow_redirects=False)
+    page.cookies.set(page_cookie(app), tokens.viewer)
+    home = page.get(f"/?as_of={DAY}").text
+    assert "较上次" in home and "+1 / −1" in home
     assert (
         client.get("/api/audit/compare?from=r-none", headers=auth(tokens.admin)).status_code == 404
     )

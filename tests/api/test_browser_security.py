@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -57,6 +58,8 @@ PAGES = (
     "/explore?center=B01&depth=2",
     "/explore?overview=S01",
     "/audit/report",
+    "/nodes/C01",
+    "/nodes/P01",
     "/api/docs",
 )
 
@@ -185,6 +188,35 @@ def test_the_assign_button_assigns_from_the_page(
         assert (
             "已派单给 邻里帮跑腿" in page.content() and 'form class="assign"' not in page.content()
         )
+        assert violations(page) == []
+    finally:
+        context.close()
+
+
+def test_the_explorers_side_panel_shows_the_selected_nodes_history(
+    site: str, browser: Browser, tokens: Tokens, fresh: Graph
+) -> None:
+    changed = httpx.patch(
+        f"{site}/api/needs/N07",
+        json={"urgency": 3},
+        headers={"Authorization": f"Bearer {tokens.editor}"},
+    )
+    assert changed.status_code == 200, changed.text
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    try:
+        sign_in(page, site, tokens.viewer, "/explore?center=N07")
+        page.wait_for_function(STABLE, timeout=60_000)
+        page.evaluate("window.location.hash = 'node=N07'")
+        page.wait_for_selector(".cg-selected .cg-history[data-loaded=true]", timeout=10_000)
+        lines = page.locator(".cg-selected .cg-history li").all_inner_texts()
+        assert lines[0].endswith("api PATCH /api/needs/N07")
+        assert "修改 updated · urgency: 1 → 3" in lines[0]
+        assert "新建 created" in lines[-1]
+        page.click(".cg-selected a")
+        page.wait_for_url(f"{site}/nodes/N07")
+        assert "urgency: 1 → 3" in page.content()
         assert violations(page) == []
     finally:
         context.close()

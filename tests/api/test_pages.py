@@ -29,6 +29,8 @@ PAGES = (
     "/explore?community=C01&needs=1",
     "/explore?overview=S01",
     "/explore?overview=X01&as_of=2024-07-01",
+    "/nodes/C01",
+    "/nodes/P11",
 )
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -224,6 +226,32 @@ def test_a_viewer_sees_names_masked_and_no_page_shows_a_phone(
     for client in (viewer, admin):
         for path in PAGES:
             assert "1380537" not in client.get(path).text, path
+
+
+# The node page
+
+
+def test_the_node_page_shows_properties_relationships_and_history_within_the_scope(
+    small: Graph, browser: Browser, tokens: Tokens
+) -> None:
+    admin = browser(tokens.admin).get("/nodes/C01").text
+    assert "<h1>如意社区" in admin and "社区 community · C01" in admin
+    assert "← LEADS" in admin and 'href="/nodes/PC01"' in admin
+    assert "变更历史" in admin and "新建" in admin
+    viewer = browser(tokens.viewer)
+    person = viewer.get("/nodes/P11").text
+    assert "冯*" in person and "冯强" not in person and "1380537" not in person
+    assert "building_head" in person and 'href="/nodes/B01"' in person
+    history = viewer.get("/nodes/P11/history")
+    assert history.status_code == 200
+    assert history.json()["node_id"] == "P11" and history.json()["entries"]
+    assert "冯强" not in history.text
+    scoped = browser(tokens.viewer_c01)
+    assert scoped.get("/nodes/B01").status_code == 200
+    assert scoped.get("/nodes/B04").status_code == 404
+    assert scoped.get("/nodes/B04/history").status_code == 404
+    nobody = browser(None).get("/nodes/C01/history")
+    assert nobody.status_code == 401 and nobody.json()["error"] == "unauthorized"
 
 
 # The need page

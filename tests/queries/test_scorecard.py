@@ -12,6 +12,7 @@ import pytest
 from graph.connection import Graph
 from loaders.load import load_workbook
 from queries.audit import run_audit
+from queries.audit_runs import save_run
 from queries.scorecard import (
     MEASURES,
     Ratio,
@@ -176,3 +177,41 @@ def test_the_scorecard_of_one_community(small: Graph) -> None:
 def test_the_scorecard_needs_the_rules_behind_its_measures(small: Graph) -> None:
     with pytest.raises(ValueError, match="G01"):
         scorecard_from(small, run_audit(small, rules=["G02"]))
+
+
+def test_each_row_shows_its_change_since_the_last_saved_run(small: Graph) -> None:
+    assert community_scorecard(small, as_of=AS_OF).since_run is None
+    saved = save_run(small, run_audit(small, as_of=AS_OF))
+    # C01: B03 gets a building head (a G05 finding closed) and grid G02
+    # loses its worker (a G03 finding opened); C02: B04 loses its head.
+    small.query(
+        "MATCH (p:Person {id: 'P12'}), (b:Building {id: 'B03'}) "
+        "CREATE (p)-[:HOLDS {post: 'building_head', since: date('2022-06-01')}]->(b)",
+        write=True,
+    )
+    small.query(
+        "MATCH (:Person {id: 'P10'})-[held:HOLDS {post: 'grid_worker'}]->(:Grid {id: 'G02'}) "
+        "DELETE held",
+        write=True,
+    )
+    small.query(
+        "MATCH (:Person {id: 'P14'})-[held:HOLDS {post: 'building_head'}]->(:Building {id: 'B04'}) "
+        "DELETE held",
+        write=True,
+    )
+
+    card = community_scorecard(small, as_of=AS_OF)
+
+    assert card.since_run is not None and card.since_run.run_id == saved.run_id
+    changes = {row.id: row.change for row in card.communities}
+    assert changes["C01"] is not None and (changes["C01"].new, changes["C01"].closed) == (1, 1)
+    assert changes["C02"] is not None and (changes["C02"].new, changes["C02"].closed) == (1, 0)
+    for row in card.communities:
+        assert row.change is not None
+        assert row.change.new + row.change.persisting == sum(row.findings.values())
+    street = card.streets[0].change
+    assert street is not None and (street.new, street.closed) == (2, 1)
+    assert card.counties[0].change == street
+    document = card.to_json()
+    assert document["since_run"]["run_id"] == saved.run_id
+    assert document["communities"][0]["change"] == changes["C01"].to_json()
